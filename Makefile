@@ -1,0 +1,65 @@
+# newsportal — the doors a newcomer uses: make run, make test, make lint, make check.
+
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+# Development defaults; production sets these in its own environment.
+export DEBUG ?= 1
+
+# The first interpreter >= 3.12: python3.13/python3.12 on PATH (pyenv shims only count if they
+# actually run), then any 3.12+ that pyenv has installed.
+define FIND_PYTHON
+for c in python3.13 python3.12; do \
+  if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+    command -v $$c; exit 0; fi; done; \
+if command -v pyenv >/dev/null 2>&1; then \
+  root=$$(pyenv root); \
+  for v in $$(pyenv versions --bare 2>/dev/null | grep -E '^3\.(1[2-9]|[2-9][0-9])(\.[0-9]+)?$$' | sort -t. -k1,1n -k2,2nr -k3,3nr); do \
+    if "$$root/versions/$$v/bin/python" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+      echo "$$root/versions/$$v/bin/python"; exit 0; fi; done; fi; \
+exit 1
+endef
+
+.PHONY: run test lint format check bench install clean
+
+$(VENV)/.installed: pyproject.toml
+	@if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+	  rm -rf $(VENV); \
+	  python=$$($(FIND_PYTHON)) || { \
+	    echo "错误 / error: newsportal needs Python 3.12 or newer (Django 6.1), and none was found."; \
+	    echo "Install one (e.g. 'pyenv install 3.12' or your system's python3.12 package) and run make again."; \
+	    exit 1; }; \
+	  echo "Using $$python ($$($$python --version))"; \
+	  $$python -m venv $(VENV); \
+	fi
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_demo
+	$(MANAGE) ensure_admin
+	@echo "打开 http://127.0.0.1:$(PORT)/ 浏览网站，http://127.0.0.1:$(PORT)/admin/ 进入编辑后台。"
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+check: install
+	$(MANAGE) check
+	$(MANAGE) makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

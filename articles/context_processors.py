@@ -1,0 +1,7 @@
+from django.conf import settings
+
+from articles import navigation
+
+
+def site_navigation(request):
+    return {"nav": navigation.get, "SITE_NAME": settings.SITE_NAME}

@@ -1,0 +1,251 @@
+"""The content model: regions, channels, industries and articles."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from taggit.managers import TaggableManager
+
+from articles import richtext
+
+
+class Region(models.Model):
+    """A district, park or area of Beijing; parks hang under their district."""
+
+    class Kind(models.TextChoices):
+        DISTRICT = "district", "区"
+        PARK = "park", "园区"
+        AREA = "area", "功能区"
+
+    name = models.CharField("名称", max_length=50, unique=True)
+    slug = models.SlugField("网址标识", max_length=60, unique=True, allow_unicode=True)
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices, default=Kind.DISTRICT)
+    parent = models.ForeignKey(
+        "self", verbose_name="上级区域", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    aliases = models.CharField(
+        "别名", max_length=200, blank=True, help_text="以逗号分隔，例如：亦庄, 经开区。搜索时视为同一区域。"
+    )
+    description = models.TextField("简介", blank=True)
+    order = models.PositiveSmallIntegerField("排序", default=100, help_text="数字越小越靠前。")
+    show_on_home = models.BooleanField("首页显示区块", default=False)
+
+    class Meta:
+        verbose_name = "区域"
+        verbose_name_plural = "区域"
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:region", args=[self.slug])
+
+    @property
+    def alias_list(self):
+        return [a.strip() for a in self.aliases.replace("，", ",").split(",") if a.strip()]
+
+    def ancestors(self):
+        """Parents up to the root, nearest first (the tree is shallow: a few hops at most)."""
+        chain, node, seen = [], self.parent, {self.pk}
+        while node is not None and node.pk not in seen:
+            chain.append(node)
+            seen.add(node.pk)
+            node = node.parent
+        return chain
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.pk and any(a.pk == self.pk for a in self.ancestors()):
+            raise ValidationError({"parent": "上级区域不能是自身或其下级区域。"})
+        if self.parent_id and self.parent_id == self.pk:
+            raise ValidationError({"parent": "上级区域不能是自身。"})
+
+
+class Channel(models.Model):
+    """A section of the site (栏目), such as 招商动态 or 政策解读."""
+
+    name = models.CharField("名称", max_length=30, unique=True)
+    slug = models.SlugField("网址标识", max_length=40, unique=True, allow_unicode=True)
+    description = models.CharField("简介", max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField("排序", default=100, help_text="数字越小越靠前。")
+
+    class Meta:
+        verbose_name = "栏目"
+        verbose_name_plural = "栏目"
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:channel", args=[self.slug])
+
+
+class Industry(models.Model):
+    """An industry (产业) that stories and enterprises belong to."""
+
+    name = models.CharField("名称", max_length=30, unique=True)
+    slug = models.SlugField("网址标识", max_length=40, unique=True, allow_unicode=True)
+    order = models.PositiveSmallIntegerField("排序", default=100)
+
+    class Meta:
+        verbose_name = "产业"
+        verbose_name_plural = "产业"
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self, at=None):
+        """The one definition of what readers may see.
+
+        Published status, a publication time that has arrived and no take-down time that
+        has passed. Scheduled stories appear by themselves: the clock is part of the query.
+        """
+        now = at or timezone.now()
+        return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=now).filter(
+            Q(expire_at__isnull=True) | Q(expire_at__gt=now)
+        )
+
+    def for_listing(self):
+        """What a list item shows: channel name, no body."""
+        return self.select_related("channel").defer("body")
+
+    def newest_first(self):
+        return self.order_by("-publish_at", "-id")
+
+    def for_home(self):
+        """Pinned stories first, then the newest."""
+        return self.order_by("-is_pinned", "-publish_at", "-id")
+
+    def popular(self):
+        return self.order_by("-view_count", "-publish_at", "-id")
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        REVIEW = "review", "待审核"
+        PUBLISHED = "published", "已发布"
+        ARCHIVED = "archived", "已下线"
+
+    title = models.CharField("标题", max_length=200)
+    subtitle = models.CharField("副标题", max_length=200, blank=True)
+    summary = models.TextField("摘要", max_length=500, blank=True, help_text="留空时自动取正文开头。")
+    body = models.TextField("正文", help_text="HTML；保存时按白名单清洗。")
+    cover_image = models.ImageField("封面图", upload_to="covers/%Y/%m/", blank=True)
+    cover_alt = models.CharField("封面图说明", max_length=200, blank=True)
+    source = models.CharField("来源", max_length=100, default="北京招商资讯网")
+    author = models.CharField("作者", max_length=100, blank=True)
+    responsible_editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="责任编辑",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="edited_articles",
+    )
+    regions = models.ManyToManyField(Region, verbose_name="区域", blank=True, related_name="articles")
+    channel = models.ForeignKey(
+        Channel, verbose_name="栏目", null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+    )
+    industries = models.ManyToManyField(Industry, verbose_name="产业", blank=True, related_name="articles")
+    tags = TaggableManager("标签", blank=True, help_text="以逗号分隔。")
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    publish_at = models.DateTimeField("发布时间", default=timezone.now, db_index=True)
+    expire_at = models.DateTimeField(
+        "下线时间", null=True, blank=True, help_text="到时自动从前台下线；留空表示不下线。"
+    )
+    is_headline = models.BooleanField("头条", default=False)
+    is_pinned = models.BooleanField("置顶", default=False)
+    is_featured = models.BooleanField("推荐", default=False)
+    view_count = models.PositiveIntegerField("浏览次数", default=0, editable=False)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "文章"
+        verbose_name_plural = "文章"
+        ordering = ["-publish_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "publish_at"], name="article_status_publish_idx"),
+            models.Index(fields=["-view_count"], name="article_views_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        # Sanitise on every save so no path (admin, import, shell) can store unsafe HTML.
+        self.body = richtext.prepare_body(self.body)
+        if not self.summary.strip():
+            self.summary = richtext.summarize(self.body)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "body" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "summary"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", args=[self.pk])
+
+    @property
+    def is_published(self):
+        now = timezone.now()
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.publish_at <= now
+            and (self.expire_at is None or self.expire_at > now)
+        )
+
+    @property
+    def sections(self):
+        """The (anchor, heading) pairs of the body, for the table of contents."""
+        return richtext.table_of_contents(self.body)
+
+    def record_view(self):
+        """Count one view in the database itself, so concurrent requests never lose one."""
+        type(self).objects.filter(pk=self.pk).update(view_count=F("view_count") + 1)
+        self.view_count += 1
+
+    def neighbours(self):
+        """(previous, next) published stories in publication order: older and newer."""
+        visible = type(self).objects.published().only("id", "title", "publish_at")
+        older = visible.filter(
+            Q(publish_at__lt=self.publish_at) | Q(publish_at=self.publish_at, id__lt=self.pk)
+        ).order_by("-publish_at", "-id")
+        newer = visible.filter(
+            Q(publish_at__gt=self.publish_at) | Q(publish_at=self.publish_at, id__gt=self.pk)
+        ).order_by("publish_at", "id")
+        previous = next_ = None
+        # One query: both neighbours are picked by sliced subqueries.
+        rows = visible.filter(Q(pk__in=older.values("pk")[:1]) | Q(pk__in=newer.values("pk")[:1]))
+        for row in rows:
+            if (row.publish_at, row.pk) < (self.publish_at, self.pk):
+                previous = row
+            else:
+                next_ = row
+        return previous, next_
+
+    def related(self, limit=5):
+        """Published stories sharing a tag or a region, most shared first, then newest."""
+        tag_ids = [t.pk for t in self.tags.all()]
+        region_ids = [r.pk for r in self.regions.all()]
+        if not tag_ids and not region_ids:
+            return type(self).objects.none()
+        shared = Q(tags__in=tag_ids) | Q(regions__in=region_ids)
+        return (
+            type(self)
+            .objects.published()
+            .filter(shared)
+            .exclude(pk=self.pk)
+            .annotate(shared=models.Count("id"))
+            .only("id", "title", "publish_at")
+            .order_by("-shared", "-publish_at", "-id")[:limit]
+        )

@@ -1,0 +1,136 @@
+"""Public reading pages. Each view is thin: the rules live in the models and querysets."""
+
+import datetime
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.generic import ListView
+from taggit.models import Tag
+
+from articles.models import Article, Channel, Region
+
+
+def home(request):
+    published = Article.objects.published()
+    headline = published.filter(is_headline=True).for_listing().newest_first().first()
+    latest = published.for_listing().for_home()
+    if headline:
+        latest = latest.exclude(pk=headline.pk)
+    latest = list(latest[:13])
+    if headline is None and latest:
+        headline = latest.pop(0)
+    block_articles = published.only("id", "title", "publish_at").newest_first()[:6]
+    region_blocks = Region.objects.filter(show_on_home=True).prefetch_related(
+        Prefetch("articles", queryset=block_articles, to_attr="latest_articles")
+    )
+    context = {
+        "headline": headline,
+        "latest": latest[:12],
+        "featured": published.filter(is_featured=True).only("id", "title", "publish_at").newest_first()[:6],
+        "region_blocks": region_blocks,
+        "popular": published.popular().only("id", "title", "view_count")[:8],
+    }
+    return render(request, "articles/home.html", context)
+
+
+def article_detail(request, pk):
+    article = get_object_or_404(
+        Article.objects.published().select_related("channel", "responsible_editor").prefetch_related("regions", "tags"),
+        pk=pk,
+    )
+    article.record_view()
+    previous, next_ = article.neighbours()
+    context = {
+        "article": article,
+        "previous": previous,
+        "next": next_,
+        "related": article.related(),
+    }
+    return render(request, "articles/article_detail.html", context)
+
+
+class ArticleListView(ListView):
+    """A paginated list of published stories narrowed by `narrow()`; 404 past the last page."""
+
+    template_name = "articles/article_list.html"
+    context_object_name = "articles"
+    allow_empty = True
+
+    def get_paginate_by(self, queryset):
+        return settings.ARTICLES_PER_PAGE
+
+    def narrow(self, queryset):
+        raise NotImplementedError
+
+    def get_queryset(self):
+        articles = Article.objects.published().for_listing().newest_first()
+        return self.narrow(articles).prefetch_related("regions")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["months"] = Article.objects.published().dates("publish_at", "month", order="DESC")[:12]
+        context["page_title"] = self.page_title()
+        context["kind"] = self.kind
+        return context
+
+
+class RegionArticles(ArticleListView):
+    kind = "区域"
+
+    def narrow(self, queryset):
+        self.region = get_object_or_404(Region.objects.select_related("parent"), slug=self.kwargs["slug"])
+        return queryset.filter(regions=self.region)
+
+    def page_title(self):
+        return self.region.name
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["subject"] = self.region
+        context["parent_region"] = self.region.parent
+        context["child_regions"] = self.region.children.all()
+        return context
+
+
+class ChannelArticles(ArticleListView):
+    kind = "栏目"
+
+    def narrow(self, queryset):
+        self.channel = get_object_or_404(Channel, slug=self.kwargs["slug"])
+        return queryset.filter(channel=self.channel)
+
+    def page_title(self):
+        return self.channel.name
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(subject=self.channel, **kwargs)
+
+
+class TagArticles(ArticleListView):
+    kind = "标签"
+
+    def narrow(self, queryset):
+        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        return queryset.filter(tags=self.tag)
+
+    def page_title(self):
+        return self.tag.name
+
+
+class MonthArchive(ArticleListView):
+    kind = "归档"
+
+    def narrow(self, queryset):
+        year, month = self.kwargs["year"], self.kwargs["month"]
+        if not (1 <= month <= 12 and 2000 <= year <= 2100):
+            raise Http404("没有这个月份。")
+        tz = timezone.get_current_timezone()
+        self.start = datetime.datetime(year, month, 1, tzinfo=tz)
+        end = datetime.datetime(year + month // 12, month % 12 + 1, 1, tzinfo=tz)
+        return queryset.filter(publish_at__gte=self.start, publish_at__lt=end)
+
+    def page_title(self):
+        return f"{self.start.year}年{self.start.month}月"

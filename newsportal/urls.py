@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from newsportal import views
+
+admin.site.site_header = f"{settings.SITE_NAME} · 编辑后台"
+admin.site.site_title = f"{settings.SITE_NAME}编辑后台"
+admin.site.index_title = "内容管理"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("healthz", views.healthz, name="healthz"),
+    path("", include("articles.urls")),
+]
+
+handler500 = "newsportal.views.server_error"
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
