@@ -1,6 +1,7 @@
 """The content model: regions, channels, industries and articles."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -56,12 +57,12 @@ class Region(models.Model):
         return chain
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
-        if self.pk and any(a.pk == self.pk for a in self.ancestors()):
-            raise ValidationError({"parent": "上级区域不能是自身或其下级区域。"})
-        if self.parent_id and self.parent_id == self.pk:
-            raise ValidationError({"parent": "上级区域不能是自身。"})
+        node, seen = self.parent, set()
+        while node is not None and node.pk not in seen:
+            if self.pk is not None and node.pk == self.pk:
+                raise ValidationError({"parent": "上级区域不能是自身或其下级区域。"})
+            seen.add(node.pk)
+            node = node.parent
 
 
 class Channel(models.Model):

@@ -194,3 +194,45 @@ LOGGING = {
 if DEBUG or RUNNING_TESTS:
     WHITENOISE_USE_FINDERS = True
     WHITENOISE_AUTOREFRESH = True
+
+# ---------- Submissions (投稿, 企业入驻, 联系我们) ----------
+# New submissions are announced to these addresses (comma-separated); empty sends nothing.
+SUBMISSIONS_NOTIFY_EMAIL = env_list("SUBMISSIONS_NOTIFY_EMAIL", ["investment@newsportal.localhost"])
+# Open submissions older than this many working days are marked overdue in the admin.
+SUBMISSION_DEADLINE_WORKING_DAYS = env_int("SUBMISSION_DEADLINE_WORKING_DAYS", 5, minimum=1)
+
+
+def _env_dates(name):
+    from datetime import date
+
+    try:
+        return frozenset(date.fromisoformat(item) for item in env_list(name))
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must list ISO dates such as 2026-10-01,2026-10-02: {exc}") from None
+
+
+# Public holidays (法定节假日) and weekend make-up working days (调休上班), as ISO dates.
+SUBMISSIONS_HOLIDAYS = _env_dates("SUBMISSIONS_HOLIDAYS")
+SUBMISSIONS_MAKEUP_WORKDAYS = _env_dates("SUBMISSIONS_MAKEUP_WORKDAYS")
+# Each attachment at most this many bytes; images at most this many pixels (decompression bombs).
+SUBMISSIONS_MAX_UPLOAD_BYTES = env_int("SUBMISSIONS_MAX_UPLOAD_BYTES", 10 * 1024 * 1024, minimum=1)
+SUBMISSIONS_MAX_IMAGE_PIXELS = env_int("SUBMISSIONS_MAX_IMAGE_PIXELS", 50_000_000, minimum=1)
+SUBMISSIONS_MAX_ATTACHMENTS = env_int("SUBMISSIONS_MAX_ATTACHMENTS", 5, minimum=1)
+# Anti-abuse: a form posted sooner than this after it was served is refused as a bot;
+# a form older than the maximum age must be posted again with a fresh token.
+SUBMISSIONS_MIN_FILL_SECONDS = env_int("SUBMISSIONS_MIN_FILL_SECONDS", 3, minimum=0)
+SUBMISSIONS_FORM_MAX_AGE = env_int("SUBMISSIONS_FORM_MAX_AGE", 24 * 60 * 60, minimum=60)
+# Per client IP within the window: submissions accepted (or refused as abuse), any form posts,
+# and /track/ lookups. Behind reverse proxies, set how many of them append X-Forwarded-For.
+SUBMISSIONS_RATE_LIMIT = env_int("SUBMISSIONS_RATE_LIMIT", 5, minimum=1)
+SUBMISSIONS_ATTEMPT_LIMIT = env_int("SUBMISSIONS_ATTEMPT_LIMIT", 30, minimum=1)
+SUBMISSIONS_RATE_WINDOW = env_int("SUBMISSIONS_RATE_WINDOW", 10 * 60, minimum=1)
+TRACK_RATE_LIMIT = env_int("TRACK_RATE_LIMIT", 10, minimum=1)
+TRACK_RATE_WINDOW = env_int("TRACK_RATE_WINDOW", 10 * 60, minimum=1)
+SUBMISSIONS_TRUSTED_PROXIES = env_int("SUBMISSIONS_TRUSTED_PROXIES", 0, minimum=0)
+# The investment-promotion office, shown on 联系我们; empty details are left out.
+OFFICE_NAME = env_str("OFFICE_NAME", "北京招商资讯网投资服务部")
+OFFICE_ADDRESS = env_str("OFFICE_ADDRESS")
+OFFICE_PHONE = env_str("OFFICE_PHONE")
+OFFICE_EMAIL = env_str("OFFICE_EMAIL")
+OFFICE_HOURS = env_str("OFFICE_HOURS", "工作日 9:00–12:00，13:30–17:30")

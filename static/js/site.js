@@ -1,0 +1,87 @@
+/*
+ * newsportal public site behaviour. Plain ES2017, no libraries, no inline handlers:
+ * the page is served under a strict CSP (script-src 'self' + nonce, style-src 'self').
+ *
+ * - Article font size switch ([data-font-size] buttons acting on [data-article-body]),
+ *   remembered in localStorage under "newsportal.fontSize".
+ * - Print button ([data-action="print"]).
+ */
+(function () {
+  "use strict";
+
+  const STORAGE_KEY = "newsportal.fontSize";
+  const SIZES = ["large", "medium", "small"];
+  const DEFAULT_SIZE = "medium";
+
+  // localStorage can throw (privacy modes, disabled storage); never let that break the page.
+  function readStoredSize() {
+    try {
+      const value = window.localStorage.getItem(STORAGE_KEY);
+      return SIZES.includes(value) ? value : null;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function storeSize(size) {
+    try {
+      window.localStorage.setItem(STORAGE_KEY, size);
+    } catch (error) {
+      // Not persisted; the choice still applies to this page.
+    }
+  }
+
+  function applySize(size) {
+    if (!SIZES.includes(size)) {
+      size = DEFAULT_SIZE;
+    }
+    document.querySelectorAll("[data-article-body]").forEach(function (body) {
+      SIZES.forEach(function (name) {
+        body.classList.toggle("font-" + name, name === size);
+      });
+    });
+    document.querySelectorAll("button[data-font-size]").forEach(function (button) {
+      button.setAttribute("aria-pressed", button.dataset.fontSize === size ? "true" : "false");
+    });
+  }
+
+  function init() {
+    // The tools only work with JavaScript, so they start hidden and are revealed here.
+    document.querySelectorAll("[data-article-tools]").forEach(function (tools) {
+      tools.hidden = false;
+    });
+
+    if (document.querySelector("[data-article-body]")) {
+      applySize(readStoredSize() || DEFAULT_SIZE);
+    }
+
+    document.addEventListener("click", function (event) {
+      const target = event.target instanceof Element ? event.target : null;
+      if (!target) {
+        return;
+      }
+
+      const sizeButton = target.closest("button[data-font-size]");
+      if (sizeButton) {
+        const size = sizeButton.dataset.fontSize;
+        if (SIZES.includes(size)) {
+          applySize(size);
+          storeSize(size);
+        }
+        return;
+      }
+
+      const printButton = target.closest('[data-action="print"]');
+      if (printButton) {
+        event.preventDefault();
+        window.print();
+      }
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();

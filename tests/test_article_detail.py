@@ -1,0 +1,85 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from articles.models import Article
+from tests.factories import ArticleFactory, RegionFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def article():
+    return ArticleFactory(
+        title="亦庄共建抗体药产业公共服务平台",
+        summary="北京亦庄生物医药产业招商引资迎来重要突破。",
+        source="北京招商资讯网",
+        author="本网记者",
+        responsible_editor=UserFactory(username="zhang", first_name="张编辑"),
+        regions=[RegionFactory(name="北京经济技术开发区", slug="yizhuang")],
+        tags=["生物医药", "抗体药"],
+        view_count=41,
+    )
+
+
+def test_article_page_shows_meta_summary_sections_and_links(client, article):
+    page = client.get(article.get_absolute_url()).content.decode()
+    for text in (
+        "亦庄共建抗体药产业公共服务平台",
+        "来源：北京招商资讯网",
+        "作者：本网记者",
+        "责任编辑：张编辑",
+        "浏览次数：42",
+        "北京亦庄生物医药产业招商引资迎来重要突破。",
+        'href="#sec-1"',
+        'id="sec-1"',
+        "一、政策背景",
+        'href="/regions/yizhuang/"',
+        'href="/tags/%E7%94%9F%E7%89%A9%E5%8C%BB%E8%8D%AF/"',
+        'aria-label="面包屑"',
+        'data-font-size="large"',
+        'data-action="print"',
+    ):
+        assert text in page, text
+    local = timezone.localtime(article.publish_at).strftime("%Y-%m-%d %H:%M")
+    assert "发布时间：<time datetime=" in page and local in page
+
+
+def test_article_page_links_previous_next_and_related_stories(client, article):
+    now = timezone.now()
+    older = ArticleFactory(title="更早的新闻", publish_at=now - datetime.timedelta(days=2))
+    newer = ArticleFactory(title="更新的新闻", publish_at=now)
+    related = ArticleFactory(title="同标签新闻", tags=["抗体药"], publish_at=now - datetime.timedelta(days=9))
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert f'href="{older.get_absolute_url()}" rel="prev"' in page
+    assert f'href="{newer.get_absolute_url()}" rel="next"' in page
+    related_part = page[page.index("相关阅读") :]
+    assert related.get_absolute_url() in related_part
+    assert newer.get_absolute_url() not in related_part
+
+
+def test_unpublished_article_is_not_found(client):
+    now = timezone.now()
+    for hidden in (
+        ArticleFactory(status=Article.Status.DRAFT),
+        ArticleFactory(status=Article.Status.REVIEW),
+        ArticleFactory(publish_at=now + datetime.timedelta(days=1)),
+        ArticleFactory(expire_at=now - datetime.timedelta(seconds=1)),
+    ):
+        response = client.get(hidden.get_absolute_url())
+        assert response.status_code == 404
+    assert Article.objects.filter(view_count__gt=0).count() == 0
+
+
+def test_unknown_article_is_a_chinese_404(client):
+    response = client.get("/articles/999999/")
+    assert response.status_code == 404
+    assert "页面不存在" in response.content.decode()
+
+
+def test_every_view_is_counted(client, article):
+    for _ in range(3):
+        client.get(article.get_absolute_url())
+    article.refresh_from_db()
+    assert article.view_count == 44

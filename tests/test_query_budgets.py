@@ -1,0 +1,109 @@
+"""Every public page runs a fixed number of SQL queries, however much content there is."""
+
+import datetime
+import itertools
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+from taggit.models import Tag, TaggedItem
+
+from articles.models import Article, Channel, Industry, Region
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+ARTICLES = 500
+
+
+@pytest.fixture
+def big_site():
+    """500 published stories over 12 channels, 40 regions (with parks) and 150 tags."""
+    channels = Channel.objects.bulk_create(Channel(name=f"栏目{n}", slug=f"channel-{n}") for n in range(12))
+    districts = Region.objects.bulk_create(
+        Region(name=f"区{n}", slug=f"district-{n}", show_on_home=n < 6) for n in range(10)
+    )
+    parks = Region.objects.bulk_create(
+        Region(name=f"园区{n}", slug=f"park-{n}", kind=Region.Kind.PARK, parent=districts[n % 10]) for n in range(30)
+    )
+    regions = districts + parks
+    industries = Industry.objects.bulk_create(Industry(name=f"产业{n}", slug=f"industry-{n}") for n in range(8))
+    tags = Tag.objects.bulk_create(Tag(name=f"标签{n}", slug=f"tag-{n}") for n in range(150))
+    editor = UserFactory(first_name="编辑")
+    now = timezone.now()
+    articles = Article.objects.bulk_create(
+        Article(
+            title=f"招商新闻{n}",
+            summary="摘要",
+            body='<h2 id="sec-1">一、背景</h2><p>正文</p>',
+            status=Article.Status.PUBLISHED,
+            publish_at=now - datetime.timedelta(hours=n + 1),
+            channel=channels[n % 12],
+            responsible_editor=editor,
+            is_headline=n % 50 == 0,
+            is_featured=n % 7 == 0,
+            view_count=n * 3 % 101,
+        )
+        for n in range(ARTICLES)
+    )
+    through = Article.regions.through
+    through.objects.bulk_create(
+        through(article=a, region=r)
+        for n, a in enumerate(articles)
+        for r in {regions[n % 40], regions[(n * 7) % 40], districts[n % 10]}
+    )
+    Article.industries.through.objects.bulk_create(
+        Article.industries.through(article=a, industry=industries[n % 8]) for n, a in enumerate(articles)
+    )
+    content_type = ContentType.objects.get_for_model(Article)
+    TaggedItem.objects.bulk_create(
+        TaggedItem(content_type=content_type, object_id=a.pk, tag=tags[i])
+        for n, a in enumerate(articles)
+        for i in {n % 150, (n * 3 + 1) % 150, (n * 11 + 2) % 150}
+    )
+    return {"article": articles[250], "region": districts[3], "park": parks[4], "channel": channels[5], "tag": tags[9]}
+
+
+def pages(site):
+    month = timezone.localtime(site["article"].publish_at)
+    return {
+        "home": ("/", 10),
+        "article": (site["article"].get_absolute_url(), 8),
+        "region": (site["region"].get_absolute_url(), 8),
+        "park": (site["park"].get_absolute_url(), 8),
+        "region page 2": (site["region"].get_absolute_url() + "?page=2", 8),
+        "channel": (site["channel"].get_absolute_url(), 8),
+        "tag": (f"/tags/{site['tag'].slug}/", 8),
+        "archive": (f"/archive/{month.year}/{month.month}/", 8),
+    }
+
+
+@pytest.mark.parametrize("name", ["home", "article", "region", "park", "region page 2", "channel", "tag", "archive"])
+@pytest.mark.parametrize("warm_cache", [False, True], ids=["cold-cache", "warm-cache"])
+def test_page_stays_within_its_query_budget(client, big_site, django_assert_max_num_queries, name, warm_cache):
+    url, budget = pages(big_site)[name]
+    if warm_cache:
+        client.get(url)
+    with django_assert_max_num_queries(budget):
+        response = client.get(url)
+    assert response.status_code == 200
+
+
+def test_query_count_does_not_grow_with_the_data(client, big_site, django_assert_num_queries):
+    """The same pages on a tenth of the data run exactly as many queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def counts():
+        result = {}
+        for name, (url, _) in pages(big_site).items():
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(url).status_code == 200
+            result[name] = len(ctx.captured_queries)
+        return result
+
+    full = counts()
+    keep = set(itertools.islice(Article.objects.order_by("-publish_at").values_list("pk", flat=True), 50))
+    keep |= {big_site["article"].pk}
+    Article.objects.exclude(pk__in=keep).delete()
+    assert counts() == full
