@@ -235,18 +235,27 @@ class Article(models.Model):
         return previous, next_
 
     def related(self, limit=5):
-        """Published stories sharing a tag or a region, most shared first, then newest."""
+        """Published stories that share tags, regions or the channel, the closest first.
+
+        A shared tag weighs most, then a shared region, then the same channel (which keeps
+        the list useful for a story whose tags and regions are its own), then recency.
+        """
         tag_ids = [t.pk for t in self.tags.all()]
         region_ids = [r.pk for r in self.regions.all()]
-        if not tag_ids and not region_ids:
-            return type(self).objects.none()
         shared = Q(tags__in=tag_ids) | Q(regions__in=region_ids)
+        if self.channel_id:
+            shared |= Q(channel_id=self.channel_id)
+        score = (
+            models.Count("tags", filter=Q(tags__in=tag_ids), distinct=True) * 4
+            + models.Count("regions", filter=Q(regions__in=region_ids), distinct=True) * 2
+            + models.Case(models.When(channel_id=self.channel_id, then=1), default=0)
+        )
         return (
             type(self)
             .objects.published()
             .filter(shared)
             .exclude(pk=self.pk)
-            .annotate(shared=models.Count("id"))
+            .annotate(score=score)
             .only("id", "title", "publish_at")
-            .order_by("-shared", "-publish_at", "-id")[:limit]
+            .order_by("-score", "-publish_at", "-id")[:limit]
         )

@@ -58,8 +58,14 @@ def plain_text(html):
     return _SPACE.sub(" ", strip_tags(html or "")).strip()
 
 
+_FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
+
+
 def summarize(html, length=120):
-    return Truncator(plain_text(html)).chars(length)
+    """The lead: the first paragraph's text (or the whole text), cut to `length` characters."""
+    first = _FIRST_PARAGRAPH.search(html or "")
+    text = plain_text(first[1]) if first else ""
+    return Truncator(text or plain_text(html)).chars(length)
 
 
 # Section headings in plain-text stories: "一、…" up to the first space or punctuation.

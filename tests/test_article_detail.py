@@ -83,3 +83,11 @@ def test_every_view_is_counted(client, article):
         client.get(article.get_absolute_url())
     article.refresh_from_db()
     assert article.view_count == 44
+
+
+def test_related_falls_back_to_the_same_channel(client, article):
+    same_channel = ArticleFactory(title="同栏目新闻", channel=article.channel)
+    ArticleFactory(title="无关新闻")
+    page = client.get(article.get_absolute_url()).content.decode()
+    related_part = page[page.index("相关阅读") :]
+    assert same_channel.get_absolute_url() in related_part and "无关新闻" not in related_part
