@@ -2,6 +2,8 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -166,6 +168,8 @@ class Article(models.Model):
     is_pinned = models.BooleanField("置顶", default=False)
     is_featured = models.BooleanField("推荐", default=False)
     view_count = models.PositiveIntegerField("浏览次数", default=0, editable=False)
+    # Weighted, jieba-segmented tsvector maintained by articles.search (PostgreSQL only).
+    search_document = SearchVectorField("检索文档", null=True, editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -178,6 +182,8 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["status", "publish_at"], name="article_status_publish_idx"),
             models.Index(fields=["-view_count"], name="article_views_idx"),
+            # Created on PostgreSQL only, by migration 0002 (SQLite has no GIN).
+            GinIndex(fields=["search_document"], name="article_search_gin"),
         ]
 
     def __str__(self):
