@@ -1,9 +1,9 @@
 """The content model: regions, channels, industries and articles."""
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -117,7 +117,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_listing(self):
         """What a list item shows: channel name, no body."""
-        return self.select_related("channel").defer("body")
+        return self.select_related("channel").defer("body", "search_document")
 
     def newest_first(self):
         return self.order_by("-publish_at", "-id")

@@ -1,9 +1,12 @@
 """Model-layer rules that must hold however an article or region is changed."""
 
+from functools import partial
+
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from articles import navigation
+from articles import navigation, search, tasks
 from articles.models import Article, Channel, Region
 
 
@@ -22,3 +25,34 @@ def add_region_ancestors(sender, instance, action, reverse, **kwargs):
 @receiver([post_save, post_delete], sender=Channel)
 def refresh_navigation(**kwargs):
     navigation.invalidate()
+
+
+def _after_commit(task, object_id):
+    transaction.on_commit(partial(task.enqueue, object_id))
+
+
+@receiver(post_save, sender=Article)
+def reindex_saved_article(sender, instance, raw=False, **kwargs):
+    if not raw:
+        _after_commit(tasks.reindex_article, instance.pk)
+
+
+@receiver(m2m_changed, sender=Article.regions.through)
+@receiver(m2m_changed, sender=Article.industries.through)
+@receiver(m2m_changed, sender=Article.tags.through)
+def reindex_relabelled_article(sender, instance, action, reverse, **kwargs):
+    """Tags, regions and industries are part of the document."""
+    if action not in {"post_add", "post_remove", "post_clear"}:
+        return
+    if reverse or not isinstance(instance, Article):
+        for article_id in kwargs.get("pk_set") or ():
+            _after_commit(tasks.reindex_article, article_id)
+    else:
+        _after_commit(tasks.reindex_article, instance.pk)
+
+
+@receiver([post_save, post_delete], sender=Region)
+def refresh_region_words(sender, instance, **kwargs):
+    search.forget_region_words()
+    if kwargs.get("created") is False:
+        _after_commit(tasks.reindex_region, instance.pk)

@@ -14,4 +14,5 @@ urlpatterns = [
     path("channels/<uslug:slug>/", views.ChannelArticles.as_view(), name="channel"),
     path("tags/<uslug:slug>/", views.TagArticles.as_view(), name="tag"),
     path("archive/<int:year>/<int:month>/", views.MonthArchive.as_view(), name="archive"),
+    path("search/", views.search_results, name="search"),
 ]

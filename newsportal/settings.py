@@ -189,6 +189,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # One line per task state change is noise at INFO; failures still surface.
+    "loggers": {"django.tasks": {"level": "WARNING"}},
 }
 
 # Development and tests serve static files straight from the finders (no collectstatic).
