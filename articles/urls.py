@@ -1,7 +1,11 @@
+from django.contrib.sitemaps.views import index as sitemap_index
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
+from django.views.decorators.cache import cache_page
 
-from articles import views
+from articles import feeds, views
 from articles.converters import UnicodeSlugConverter
+from articles.sitemaps import SITEMAPS
 
 register_converter(UnicodeSlugConverter, "uslug")
 
@@ -15,4 +19,25 @@ urlpatterns = [
     path("tags/<uslug:slug>/", views.TagArticles.as_view(), name="tag"),
     path("archive/<int:year>/<int:month>/", views.MonthArchive.as_view(), name="archive"),
     path("search/", views.search_results, name="search"),
+    path("feeds/rss/", feeds.LatestFeed(), name="feed-rss"),
+    path("feeds/atom/", feeds.LatestAtomFeed(), name="feed-atom"),
+    path("feeds/regions/<uslug:slug>/rss/", feeds.RegionFeed(), name="region-feed-rss"),
+    path("feeds/regions/<uslug:slug>/atom/", feeds.RegionAtomFeed(), name="region-feed-atom"),
+    path("feeds/channels/<uslug:slug>/rss/", feeds.ChannelFeed(), name="channel-feed-rss"),
+    path("feeds/channels/<uslug:slug>/atom/", feeds.ChannelAtomFeed(), name="channel-feed-atom"),
+    path("feeds/tags/<uslug:slug>/rss/", feeds.TagFeed(), name="tag-feed-rss"),
+    path("feeds/tags/<uslug:slug>/atom/", feeds.TagAtomFeed(), name="tag-feed-atom"),
+    path(
+        "sitemap.xml",
+        cache_page(600)(sitemap_index),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "articles:sitemap-section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        cache_page(600)(sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
+    ),
+    path("robots.txt", views.robots_txt, name="robots"),
 ]

@@ -5,8 +5,9 @@ import datetime
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import ListView
 from taggit.models import Tag
@@ -61,6 +62,7 @@ class ArticleListView(ListView):
     template_name = "articles/article_list.html"
     context_object_name = "articles"
     allow_empty = True
+    feed_prefix = None  # "region" → the articles:region-feed-rss/-atom URLs
 
     def get_paginate_by(self, queryset):
         return settings.ARTICLES_PER_PAGE
@@ -77,11 +79,16 @@ class ArticleListView(ListView):
         context["months"] = Article.objects.published().dates("publish_at", "month", order="DESC")[:12]
         context["page_title"] = self.page_title()
         context["kind"] = self.kind
+        if self.feed_prefix:
+            slug = self.kwargs["slug"]
+            context["feed_rss"] = reverse(f"articles:{self.feed_prefix}-feed-rss", args=[slug])
+            context["feed_atom"] = reverse(f"articles:{self.feed_prefix}-feed-atom", args=[slug])
         return context
 
 
 class RegionArticles(ArticleListView):
     kind = "区域"
+    feed_prefix = "region"
 
     def narrow(self, queryset):
         self.region = get_object_or_404(Region.objects.select_related("parent"), slug=self.kwargs["slug"])
@@ -100,6 +107,7 @@ class RegionArticles(ArticleListView):
 
 class ChannelArticles(ArticleListView):
     kind = "栏目"
+    feed_prefix = "channel"
 
     def narrow(self, queryset):
         self.channel = get_object_or_404(Channel, slug=self.kwargs["slug"])
@@ -114,6 +122,7 @@ class ChannelArticles(ArticleListView):
 
 class TagArticles(ArticleListView):
     kind = "标签"
+    feed_prefix = "tag"
 
     def narrow(self, queryset):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
@@ -164,3 +173,14 @@ def search_results(request):
         else Article.objects.published().popular().only("id", "title")[:8],
     }
     return render(request, "articles/search.html", context)
+
+
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /search/",
+        "Disallow: /track/",
+        f"Sitemap: {request.build_absolute_uri(reverse('articles:sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

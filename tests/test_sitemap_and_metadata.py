@@ -1,0 +1,68 @@
+import json
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from articles.models import Article
+from tests.factories import ArticleFactory, ChannelFactory, RegionFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+
+
+def locations(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    return [loc.text for loc in ET.fromstring(response.content).iterfind(".//s:loc", NS)]
+
+
+def test_sitemap_lists_published_articles_and_listings(client):
+    region = RegionFactory(slug="yizhuang")
+    channel = ChannelFactory(slug="parks")
+    visible = ArticleFactory(regions=[region], channel=channel, tags=["生物医药"])
+    hidden = ArticleFactory(status=Article.Status.DRAFT, tags=["草稿标签"])
+    sections = locations(client, "/sitemap.xml")
+    assert "http://testserver/sitemap-articles.xml" in sections
+    every = [loc for section in sections for loc in locations(client, section.removeprefix("http://testserver"))]
+    assert f"http://testserver{visible.get_absolute_url()}" in every
+    assert f"http://testserver{hidden.get_absolute_url()}" not in every
+    assert "http://testserver/regions/yizhuang/" in every and "http://testserver/channels/parks/" in every
+    assert "http://testserver/tags/%E7%94%9F%E7%89%A9%E5%8C%BB%E8%8D%AF/" in every
+    assert not any("%E8%8D%89%E7%A8%BF" in loc for loc in every)
+    articles_xml = client.get("/sitemap-articles.xml").content.decode()
+    assert "<lastmod>" in articles_xml
+
+
+def test_robots_txt_points_to_the_sitemap(client):
+    response = client.get("/robots.txt")
+    assert response["Content-Type"].startswith("text/plain")
+    body = response.content.decode()
+    assert "Sitemap: http://testserver/sitemap.xml" in body and "Disallow: /admin/" in body
+
+
+def test_article_page_has_canonical_description_open_graph_and_jsonld(client):
+    article = ArticleFactory(
+        title="亦庄抗体药平台</script><script>alert(1)</script>",
+        summary="北京亦庄生物医药产业招商引资迎来重要突破。",
+        author="本网记者",
+        responsible_editor=UserFactory(first_name="张编辑"),
+        tags=["生物医药"],
+    )
+    response = client.get(article.get_absolute_url())
+    page = response.content.decode()
+    url = f"http://testserver{article.get_absolute_url()}"
+    assert f'<link rel="canonical" href="{url}">' in page
+    assert '<meta name="description" content="北京亦庄生物医药产业招商引资迎来重要突破。">' in page
+    assert '<meta property="og:type" content="article">' in page
+    assert f'<meta property="og:url" content="{url}">' in page
+    assert "<script>alert(1)</script>" not in page
+    block = re.search(r'<script type="application/ld\+json" nonce="([^"]+)">(.*?)</script>', page, re.S)
+    nonce, data = block[1], json.loads(block[2])
+    assert f"'nonce-{nonce}'" in response.headers["Content-Security-Policy"]
+    assert data["@type"] == "NewsArticle"
+    assert data["headline"].startswith("亦庄抗体药平台")
+    assert data["datePublished"].endswith("+08:00") and "dateModified" in data
+    assert data["author"] == [{"@type": "Person", "name": "本网记者"}]
+    assert data["publisher"]["name"] == "北京招商资讯网" and data["image"]
