@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
     path("", include("articles.urls")),
+    path("", include("submissions.urls")),
 ]
 
 handler500 = "newsportal.views.server_error"

@@ -1,0 +1,78 @@
+"""CSV and XLSX exports of submission lists, with Chinese column headers."""
+
+import csv
+import datetime
+import io
+from decimal import Decimal
+
+from django.http import HttpResponse
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Spreadsheet programs run cells starting with these as formulas (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _value(obj, name):
+    """A field's display value: choice labels, related objects as text, local times."""
+    if callable(name):
+        return name(obj)
+    display = getattr(obj, f"get_{name}_display", None)
+    value = display() if display else getattr(obj, name)
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if value is None:
+        return ""
+    if isinstance(value, str | int | float | bool | Decimal):
+        return value
+    return str(value)
+
+
+def table(queryset, columns):
+    """(headers, rows) for `columns`: (header, field name or callable) pairs."""
+    headers = [header for header, _ in columns]
+    return headers, ([_value(obj, name) for _, name in columns] for obj in queryset.iterator(chunk_size=500))
+
+
+def _safe_csv(value):
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _filename(stem, extension):
+    return f"{stem}-{timezone.localdate():%Y%m%d}.{extension}"
+
+
+def csv_response(queryset, columns, stem):
+    headers, rows = table(queryset, columns)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(stem, "csv")}"'
+    response.write("\ufeff")  # the BOM makes Excel read the file as UTF-8
+    writer = csv.writer(response)
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow([_safe_csv(value) for value in row])
+    return response
+
+
+def xlsx_response(queryset, columns, stem, title):
+    headers, rows = table(queryset, columns)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
+    sheet.append(headers)
+    for row in rows:
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # text stays text, even "=…": never a formula
+            cells.append(cell)
+        sheet.append(cells)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{_filename(stem, "xlsx")}"'
+    return response

@@ -1,0 +1,336 @@
+"""What enterprises and readers send the office: contributions, entry requests and messages.
+
+Each submission carries a tracking number (受理编号) and the hash of a secret query code
+(查询码), a status with a recorded history, an assignee, internal notes, a public reply and
+privately stored attachments. The three kinds share all of that through `Submission`.
+"""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+
+from submissions.storage import private_storage
+
+
+class TrackingCounter(models.Model):
+    """The last tracking number handed out for one prefix on one (local) day."""
+
+    prefix = models.CharField(max_length=4)
+    day = models.DateField()
+    value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["prefix", "day"], name="tracking_counter_prefix_day")]
+
+    def __str__(self):
+        return f"{self.prefix}-{self.day:%Y%m%d}: {self.value}"
+
+
+class SubmissionQuerySet(models.QuerySet):
+    def open(self):
+        return self.exclude(status__in=self.model.CLOSED_STATUSES)
+
+    def overdue(self, now=None):
+        """Still open after the deadline set when the submission was received."""
+        return self.open().filter(due_at__lt=now or timezone.now())
+
+    def not_overdue(self, now=None):
+        now = now or timezone.now()
+        return self.exclude(pk__in=self.overdue(now).values("pk"))
+
+
+class Submission(models.Model):
+    """The fields and rules shared by every kind of submission.
+
+    Subclasses define `Status`, `TRACKING_PREFIX`, `KIND_LABEL`, `INITIAL_STATUS`,
+    `CLOSED_STATUSES` and `TRANSITIONS` (status -> statuses it may move to).
+    """
+
+    tracking_number = models.CharField("受理编号", max_length=24, unique=True, editable=False)
+    query_code_hash = models.CharField("查询码摘要", max_length=200, editable=False)
+    # SHA-256 of the one-time form token: a double submission hits the unique constraint.
+    form_token = models.CharField(max_length=64, unique=True, editable=False)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="经办人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    public_reply = models.TextField("公开答复", blank=True, help_text="提交人可在“受理查询”中看到，并会收到邮件通知。")
+    replied_at = models.DateTimeField("答复时间", null=True, blank=True, editable=False)
+    received_at = models.DateTimeField("受理时间", default=timezone.now, db_index=True, editable=False)
+    due_at = models.DateTimeField("办理期限", editable=False, db_index=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    submitter_ip = models.GenericIPAddressField("提交 IP", null=True, blank=True, editable=False)
+
+    attachments = GenericRelation("submissions.Attachment")
+    status_changes = GenericRelation("submissions.StatusChange")
+    notes = GenericRelation("submissions.InternalNote")
+
+    objects = SubmissionQuerySet.as_manager()
+
+    TRACKING_PREFIX = ""
+    KIND_LABEL = ""
+    INITIAL_STATUS = ""
+    CLOSED_STATUSES = frozenset()
+    TRANSITIONS = {}
+
+    class Meta:
+        abstract = True
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self):
+        return self.tracking_number
+
+    @property
+    def is_overdue(self):
+        return self.status not in self.CLOSED_STATUSES and self.due_at is not None and self.due_at < timezone.now()
+
+    @property
+    def submitter_name(self):
+        return self.name
+
+    @property
+    def submitter_email(self):
+        """Where receipts and replies go; empty when the submitter left none."""
+        return self.email
+
+    @property
+    def model_label(self):
+        return self._meta.label_lower
+
+    def allowed_statuses(self):
+        """The current status and those it may move to, in declaration order."""
+        allowed = {self.status, *self.TRANSITIONS.get(self.status, ())}
+        return [value for value in self.Status.values if value in allowed]
+
+
+class Contribution(Submission):
+    """A story or lead sent in by a reader (投稿)."""
+
+    class Status(models.TextChoices):
+        NEW = "new", "新投稿"
+        PROCESSING = "processing", "处理中"
+        ACCEPTED = "accepted", "已采用"
+        REJECTED = "rejected", "未采用"
+
+    TRACKING_PREFIX = "TG"
+    KIND_LABEL = "投稿"
+    INITIAL_STATUS = Status.NEW
+    CLOSED_STATUSES = frozenset({Status.ACCEPTED, Status.REJECTED})
+    TRANSITIONS = {
+        Status.NEW: {Status.PROCESSING, Status.ACCEPTED, Status.REJECTED},
+        Status.PROCESSING: {Status.ACCEPTED, Status.REJECTED},
+        # A decision can be reopened when it was taken by mistake.
+        Status.ACCEPTED: {Status.PROCESSING},
+        Status.REJECTED: {Status.PROCESSING},
+    }
+
+    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.NEW, db_index=True)
+    name = models.CharField("姓名", max_length=50)
+    phone = models.CharField("手机号码", max_length=11)
+    email = models.EmailField("电子邮箱", max_length=254)
+    organization = models.CharField("单位", max_length=100, blank=True)
+    title = models.CharField("标题", max_length=100)
+    body = models.TextField("正文", max_length=20000)
+    region = models.ForeignKey(
+        "articles.Region", verbose_name="所属区域", on_delete=models.PROTECT, related_name="contributions"
+    )
+    terms_accepted_at = models.DateTimeField("同意投稿须知时间", editable=False)
+    article = models.OneToOneField(
+        "articles.Article",
+        verbose_name="文章草稿",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contribution",
+        editable=False,
+    )
+
+    class Meta(Submission.Meta):
+        verbose_name = "投稿"
+        verbose_name_plural = "投稿"
+
+    def __str__(self):
+        return f"{self.tracking_number} {self.title}"
+
+
+class EntryRequest(Submission):
+    """An enterprise asking to set up in a Beijing district or park (企业入驻)."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", "已受理"
+        ASSIGNED = "assigned", "已分派"
+        NEGOTIATING = "negotiating", "洽谈中"
+        LANDED = "landed", "已落地"
+        CLOSED = "closed", "已关闭"
+
+    TRACKING_PREFIX = "RZ"
+    KIND_LABEL = "企业入驻申请"
+    INITIAL_STATUS = Status.RECEIVED
+    CLOSED_STATUSES = frozenset({Status.LANDED, Status.CLOSED})
+    TRANSITIONS = {
+        Status.RECEIVED: {Status.ASSIGNED, Status.NEGOTIATING, Status.CLOSED},
+        Status.ASSIGNED: {Status.NEGOTIATING, Status.CLOSED},
+        Status.NEGOTIATING: {Status.LANDED, Status.CLOSED},
+        Status.LANDED: {Status.NEGOTIATING},
+        Status.CLOSED: {Status.ASSIGNED, Status.NEGOTIATING},
+    }
+
+    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.RECEIVED, db_index=True)
+    company_name = models.CharField("企业名称", max_length=100)
+    credit_code = models.CharField("统一社会信用代码", max_length=18, db_index=True)
+    contact_name = models.CharField("联系人", max_length=50)
+    phone = models.CharField("手机号码", max_length=11)
+    email = models.EmailField("电子邮箱", max_length=254)
+    industry = models.ForeignKey(
+        "articles.Industry", verbose_name="所属行业", on_delete=models.PROTECT, related_name="entry_requests"
+    )
+    region = models.ForeignKey(
+        "articles.Region", verbose_name="意向区域", on_delete=models.PROTECT, related_name="entry_requests"
+    )
+    investment_amount = models.DecimalField("计划投资额（万元）", max_digits=12, decimal_places=2)
+    employee_count = models.PositiveIntegerField("员工人数")
+    requirements = models.TextField("需求说明", max_length=5000)
+
+    class Meta(Submission.Meta):
+        verbose_name = "企业入驻申请"
+        verbose_name_plural = "企业入驻申请"
+
+    def __str__(self):
+        return f"{self.tracking_number} {self.company_name}"
+
+    @property
+    def submitter_name(self):
+        return self.contact_name
+
+
+class ContactMessage(Submission):
+    """A message left on the 联系我们 page."""
+
+    class Status(models.TextChoices):
+        NEW = "new", "已收到"
+        PROCESSING = "processing", "处理中"
+        DONE = "done", "已办结"
+
+    TRACKING_PREFIX = "LX"
+    KIND_LABEL = "留言"
+    INITIAL_STATUS = Status.NEW
+    CLOSED_STATUSES = frozenset({Status.DONE})
+    TRANSITIONS = {
+        Status.NEW: {Status.PROCESSING, Status.DONE},
+        Status.PROCESSING: {Status.DONE},
+        Status.DONE: {Status.PROCESSING},
+    }
+
+    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.NEW, db_index=True)
+    name = models.CharField("姓名", max_length=50)
+    contact = models.CharField("联系方式", max_length=254)
+    email = models.EmailField("回复邮箱", max_length=254, blank=True, editable=False)
+    message = models.TextField("留言", max_length=2000)
+
+    class Meta(Submission.Meta):
+        verbose_name = "留言"
+        verbose_name_plural = "留言"
+
+    def __str__(self):
+        return f"{self.tracking_number} {self.name}"
+
+
+class SubmissionPart(models.Model):
+    """Something that belongs to one submission of any kind."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    submission = GenericForeignKey("content_type", "object_id")
+
+    class Meta:
+        abstract = True
+
+
+class Attachment(SubmissionPart):
+    """A checked, re-encoded upload kept outside the public media folder."""
+
+    class Kind(models.TextChoices):
+        IMAGE = "image", "图片"
+        PDF = "pdf", "PDF 文档"
+        DOCX = "docx", "Word 文档"
+
+    label = models.CharField("用途", max_length=20, default="附件")
+    file = models.FileField("文件", storage=private_storage, max_length=200)
+    original_name = models.CharField("原文件名", max_length=255)
+    kind = models.CharField("类型", max_length=8, choices=Kind.choices)
+    mime_type = models.CharField("MIME 类型", max_length=100)
+    size = models.PositiveIntegerField("大小（字节）")
+    created_at = models.DateTimeField("上传时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "附件"
+        verbose_name_plural = "附件"
+        ordering = ["id"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="attachment_submission_idx")]
+
+    def __str__(self):
+        return self.original_name
+
+
+class StatusChange(SubmissionPart):
+    """One step in a submission's life: who moved it to which status, and when."""
+
+    from_status = models.CharField("原状态", max_length=12, blank=True)
+    to_status = models.CharField("新状态", max_length=12)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField("时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "状态记录"
+        verbose_name_plural = "状态记录"
+        ordering = ["changed_at", "id"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="statuschange_submission_idx")]
+
+    def __str__(self):
+        return f"{self.from_status or '—'} → {self.to_status}"
+
+    def _label(self, value):
+        if not value:
+            return ""
+        status = self.content_type.model_class().Status
+        return status(value).label if value in status.values else value
+
+    @property
+    def from_label(self):
+        return self._label(self.from_status)
+
+    @property
+    def to_label(self):
+        return self._label(self.to_status)
+
+
+class InternalNote(SubmissionPart):
+    """A note for staff only; never shown to the submitter."""
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="记录人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField("内部备注", max_length=5000)
+    created_at = models.DateTimeField("时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "内部备注"
+        verbose_name_plural = "内部备注"
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="internalnote_submission_idx")]
+
+    def __str__(self):
+        return self.text[:30]

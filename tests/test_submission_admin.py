@@ -1,0 +1,398 @@
+"""Processing in the admin: lists, status changes, replies, notes, exports and conversion."""
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core import mail
+from django.core.cache import cache
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from articles.models import Article
+from submissions import attachments
+from submissions.models import Contribution, EntryRequest, InternalNote, StatusChange
+from tests.factories import RegionFactory, UserFactory
+from tests.submission_factories import (
+    QUERY_CODE,
+    ContactMessageFactory,
+    ContributionFactory,
+    EntryRequestFactory,
+    image_bytes,
+    isolate,
+    pdf_bytes,
+)
+
+pytestmark = pytest.mark.django_db
+INLINES = {
+    "attachment": "submissions-attachment-content_type-object_id",
+    "statuschange": "submissions-statuschange-content_type-object_id",
+    "internalnote": "submissions-internalnote-content_type-object_id",
+}
+
+
+@pytest.fixture(autouse=True)
+def _isolated(settings, tmp_path):
+    cache.clear()
+    isolate(settings, tmp_path)
+
+
+def attach(submission, content, name, label="附件"):
+    prepared = attachments.prepare(_Upload(name, content), [attachments.IMAGE, attachments.PDF])
+    attachment = attachments.store(prepared, label)
+    attachment.submission = submission
+    attachment.save()
+    return attachment
+
+
+class _Upload(io.BytesIO):
+    def __init__(self, name, content):
+        super().__init__(content)
+        self.name = name
+        self.size = len(content)
+
+
+def change_data(submission, note="", **fields):
+    """The admin change form as a browser would post it."""
+    data = {
+        "status": submission.status,
+        "assignee": submission.assignee_id or "",
+        "public_reply": submission.public_reply,
+    }
+    existing = {
+        "attachment": list(submission.attachments.values_list("pk", flat=True)),
+        "statuschange": list(submission.status_changes.values_list("pk", flat=True)),
+        "internalnote": list(submission.notes.values_list("pk", flat=True)),
+    }
+    for key, prefix in INLINES.items():
+        pks = existing[key]
+        extra = 1 if key == "internalnote" else 0
+        data |= {
+            f"{prefix}-TOTAL_FORMS": len(pks) + extra,
+            f"{prefix}-INITIAL_FORMS": len(pks),
+            f"{prefix}-MIN_NUM_FORMS": 0,
+            f"{prefix}-MAX_NUM_FORMS": 1000,
+        }
+        for index, pk in enumerate(pks):
+            data[f"{prefix}-{index}-id"] = pk
+        if extra:
+            data[f"{prefix}-{len(pks)}-text"] = note
+    data.update(fields)
+    return data
+
+
+def change_url(submission):
+    return f"/admin/submissions/{submission._meta.model_name}/{submission.pk}/change/"
+
+
+# ----- lists -----
+
+
+@pytest.mark.parametrize("factory", [ContributionFactory, EntryRequestFactory, ContactMessageFactory])
+def test_lists_show_status_assignee_time_and_an_overdue_marker(admin_client, factory, django_assert_max_num_queries):
+    editor = UserFactory(username="caseworker")
+    late = factory(due_at=timezone.now() - datetime.timedelta(hours=1), assignee=editor)
+    factory.create_batch(30)
+    url = f"/admin/submissions/{late._meta.model_name}/"
+    with django_assert_max_num_queries(12):
+        response = admin_client.get(url)
+    html = response.content.decode()
+
+    assert response.status_code == 200
+    assert late.tracking_number in html
+    assert html.count('class="submission-overdue"') == 1
+    assert "caseworker" in html
+    assert late.get_status_display() in html
+
+
+def test_the_overdue_filter_ignores_closed_submissions(admin_client):
+    past = timezone.now() - datetime.timedelta(days=1)
+    late = ContributionFactory(due_at=past)
+    decided = ContributionFactory(due_at=past, status=Contribution.Status.ACCEPTED)
+    on_time = ContributionFactory()
+
+    html = admin_client.get("/admin/submissions/contribution/?overdue=yes").content.decode()
+    assert late.tracking_number in html
+    assert decided.tracking_number not in html
+    assert on_time.tracking_number not in html
+    html = admin_client.get("/admin/submissions/contribution/?overdue=no").content.decode()
+    assert late.tracking_number not in html
+    assert decided.tracking_number in html and on_time.tracking_number in html
+
+
+def test_search_finds_a_submission_by_tracking_number_and_credit_code(admin_client):
+    wanted = EntryRequestFactory()
+    other = EntryRequestFactory(credit_code="911101085923662400")
+    html = admin_client.get(f"/admin/submissions/entryrequest/?q={wanted.tracking_number}").content.decode()
+    assert wanted.tracking_number in html and other.tracking_number not in html
+    html = admin_client.get("/admin/submissions/entryrequest/?q=911101085923662400").content.decode()
+    assert other.tracking_number in html and wanted.tracking_number not in html
+
+
+def test_submissions_are_not_added_in_the_admin(admin_client):
+    assert admin_client.get("/admin/submissions/contribution/add/").status_code == 403
+
+
+# ----- processing -----
+
+
+def test_a_status_change_is_recorded_with_who_and_when(admin_client, admin_user):
+    contribution = ContributionFactory()
+    response = admin_client.post(change_url(contribution), change_data(contribution, status="processing"))
+
+    assert response.status_code == 302
+    contribution.refresh_from_db()
+    assert contribution.status == Contribution.Status.PROCESSING
+    change = StatusChange.objects.get()
+    assert (change.from_status, change.to_status, change.changed_by) == ("new", "processing", admin_user)
+    assert change.changed_at <= timezone.now()
+    page = admin_client.get(change_url(contribution)).content.decode()
+    assert "新投稿" in page and "处理中" in page
+
+
+def test_a_status_the_submission_cannot_move_to_is_refused(admin_client):
+    landed = EntryRequestFactory(status=EntryRequest.Status.LANDED)
+    response = admin_client.post(change_url(landed), change_data(landed, status="received"))
+
+    assert response.status_code == 200
+    assert "errorlist" in response.content.decode()
+    landed.refresh_from_db()
+    assert landed.status == EntryRequest.Status.LANDED
+    assert StatusChange.objects.count() == 0
+
+
+def test_assigning_a_received_entry_request_marks_it_assigned(admin_client):
+    entry = EntryRequestFactory()
+    caseworker = UserFactory(username="caseworker", is_staff=True)
+    admin_client.post(change_url(entry), change_data(entry, assignee=caseworker.pk))
+
+    entry.refresh_from_db()
+    assert entry.assignee == caseworker
+    assert entry.status == EntryRequest.Status.ASSIGNED
+    assert StatusChange.objects.get().to_status == "assigned"
+
+
+def test_a_public_reply_is_mailed_after_commit_and_shown_on_track(
+    admin_client, client, django_capture_on_commit_callbacks
+):
+    contribution = ContributionFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            change_url(contribution),
+            change_data(contribution, status="accepted", public_reply="已采用，将于下周刊发。"),
+        )
+
+    contribution.refresh_from_db()
+    assert contribution.replied_at is not None
+    (message,) = mail.outbox
+    assert message.to == [contribution.email]
+    assert "已采用，将于下周刊发。" in message.body
+    page = client.post("/track/", {"tracking_number": contribution.tracking_number, "query_code": QUERY_CODE})
+    assert "已采用，将于下周刊发。" in page.content.decode()
+
+
+def test_saving_without_changing_the_reply_sends_nothing(admin_client, django_capture_on_commit_callbacks):
+    contribution = ContributionFactory(public_reply="旧答复")
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(change_url(contribution), change_data(contribution, status="processing"))
+    assert mail.outbox == []
+
+
+def test_internal_notes_record_their_author_and_stay_internal(admin_client, admin_user, client):
+    contribution = ContributionFactory()
+    admin_client.post(change_url(contribution), change_data(contribution, note="已电话联系作者核实数据。"))
+
+    note = InternalNote.objects.get()
+    assert (note.author, note.submission) == (admin_user, contribution)
+    page = client.post("/track/", {"tracking_number": contribution.tracking_number, "query_code": QUERY_CODE})
+    assert "已电话联系作者核实数据" not in page.content.decode()
+
+
+def test_the_detail_page_links_attachments_for_download(admin_client):
+    contribution = ContributionFactory()
+    attachment = attach(contribution, pdf_bytes(), "方案.pdf")
+    html = admin_client.get(change_url(contribution)).content.decode()
+    assert f"/submissions/attachments/{attachment.pk}/download/" in html
+    assert "方案.pdf" in html
+
+
+# ----- attachment downloads -----
+
+
+def test_staff_download_attachments_as_files(admin_client):
+    attachment = attach(ContributionFactory(), pdf_bytes(), "方案.pdf")
+    response = admin_client.get(f"/submissions/attachments/{attachment.pk}/download/")
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content) == pdf_bytes()
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client):
+    attachment = attach(ContributionFactory(), pdf_bytes(), "方案.pdf")
+    response = client.get(f"/submissions/attachments/{attachment.pk}/download/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+def test_logged_in_non_staff_are_refused(client):
+    attachment = attach(ContributionFactory(), pdf_bytes(), "方案.pdf")
+    client.force_login(UserFactory(username="reader"))
+    assert client.get(f"/submissions/attachments/{attachment.pk}/download/").status_code == 403
+
+
+def test_staff_without_view_permission_are_refused(client):
+    attachment = attach(ContributionFactory(), pdf_bytes(), "方案.pdf")
+    staff = UserFactory(username="clerk", is_staff=True)
+    client.force_login(staff)
+    assert client.get(f"/submissions/attachments/{attachment.pk}/download/").status_code == 403
+
+    staff.user_permissions.add(Permission.objects.get(codename="view_contribution"))
+    client.force_login(staff)
+    assert client.get(f"/submissions/attachments/{attachment.pk}/download/").status_code == 200
+
+
+def test_attachments_are_not_under_the_public_media_url(settings):
+    attachment = attach(ContributionFactory(), pdf_bytes(), "方案.pdf")
+    with pytest.raises(ValueError):
+        attachment.file.url  # noqa: B018
+    assert not str(attachment.file.path).startswith(str(settings.MEDIA_ROOT))
+
+
+# ----- exports -----
+
+
+def test_the_filtered_list_exports_to_csv_with_chinese_headers(admin_client):
+    ContributionFactory(title='=HYPERLINK("http://evil")', status=Contribution.Status.NEW)
+    ContributionFactory(title="已处理的稿件", status=Contribution.Status.PROCESSING)
+
+    response = admin_client.get("/admin/submissions/contribution/export/csv/?status__exact=new")
+    text = response.content.decode("utf-8")
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith('attachment; filename="contributions-')
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert rows[0][:4] == ["受理编号", "状态", "受理时间", "办理期限"]
+    assert "标题" in rows[0] and "所属区域" in rows[0]
+    assert len(rows) == 2
+    assert rows[1][1] == "新投稿"
+    assert rows[1][rows[0].index("标题")] == '\'=HYPERLINK("http://evil")'
+
+
+def test_the_filtered_list_exports_to_xlsx(admin_client):
+    region = RegionFactory(name="朝阳区")
+    EntryRequestFactory(company_name="=1+1", region=region)
+    EntryRequestFactory(status=EntryRequest.Status.CLOSED)
+
+    response = admin_client.get("/admin/submissions/entryrequest/export/xlsx/?status__exact=received")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.values)
+
+    assert response.status_code == 200
+    assert rows[0][:2] == ("受理编号", "状态")
+    assert "统一社会信用代码" in rows[0] and "计划投资额（万元）" in rows[0]
+    assert len(rows) == 2
+    assert rows[1][rows[0].index("企业名称")] == "=1+1"
+    assert sheet.cell(row=2, column=rows[0].index("企业名称") + 1).data_type == "s"
+    assert rows[1][rows[0].index("意向区域")] == "朝阳区"
+
+
+def test_selected_rows_export_through_an_action(admin_client):
+    chosen, _ = ContactMessageFactory(), ContactMessageFactory()
+    response = admin_client.post(
+        "/admin/submissions/contactmessage/",
+        {"action": "export_selected_csv", "_selected_action": [chosen.pk]},
+    )
+    rows = list(csv.reader(io.StringIO(response.content.decode().lstrip("\ufeff"))))
+    assert [row[0] for row in rows[1:]] == [chosen.tracking_number]
+
+
+def test_exports_need_view_permission(client):
+    client.force_login(UserFactory(username="clerk", is_staff=True))
+    assert client.get("/admin/submissions/contribution/export/csv/").status_code == 403
+
+
+# ----- conversion -----
+
+
+def test_a_contribution_becomes_a_draft_article_with_text_and_images(admin_client, admin_user, settings):
+    region = RegionFactory(name="海淀区")
+    contribution = ContributionFactory(
+        title="中关村新项目", body="第一段 <b>加粗</b>\n\n第二段 & 更多", region=region, organization="某园区"
+    )
+    attach(contribution, image_bytes("JPEG"), "封面.jpg")
+    attach(contribution, image_bytes("PNG"), "现场.png")
+    attach(contribution, pdf_bytes(), "方案.pdf")
+
+    response = admin_client.post(f"/admin/submissions/contribution/{contribution.pk}/convert/")
+
+    article = Article.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/admin/articles/article/{article.pk}/change/"
+    assert article.status == Article.Status.DRAFT
+    assert article.title == "中关村新项目"
+    assert "<p>第一段 &lt;b&gt;加粗&lt;/b&gt;</p><p>第二段 &amp; 更多</p>" in article.body
+    assert article.body.count("<img") == 1
+    assert article.cover_image.name.startswith("covers/")
+    assert (settings.MEDIA_ROOT / article.cover_image.name).exists()
+    assert list(article.regions.all()) == [region]
+    assert article.author == contribution.name
+    assert article.responsible_editor == admin_user
+    contribution.refresh_from_db()
+    assert contribution.article == article
+
+
+def test_converting_twice_makes_one_article(admin_client):
+    contribution = ContributionFactory()
+    admin_client.post(f"/admin/submissions/contribution/{contribution.pk}/convert/")
+    admin_client.post(f"/admin/submissions/contribution/{contribution.pk}/convert/")
+    assert Article.objects.count() == 1
+
+
+def test_conversion_works_as_a_bulk_action(admin_client):
+    contributions = ContributionFactory.create_batch(2)
+    admin_client.post(
+        "/admin/submissions/contribution/",
+        {"action": "convert_to_article", "_selected_action": [c.pk for c in contributions]},
+    )
+    assert Article.objects.count() == 2
+    assert all(c.article_id for c in Contribution.objects.all())
+
+
+def test_conversion_needs_a_post_and_permission(admin_client, client):
+    contribution = ContributionFactory()
+    assert admin_client.get(f"/admin/submissions/contribution/{contribution.pk}/convert/").status_code == 405
+    staff = UserFactory(username="viewer", is_staff=True)
+    staff.user_permissions.add(Permission.objects.get(codename="view_contribution"))
+    client.force_login(staff)
+    assert client.post(f"/admin/submissions/contribution/{contribution.pk}/convert/").status_code == 403
+    assert Article.objects.count() == 0
+
+
+def test_the_change_page_offers_conversion_until_it_is_done(admin_client):
+    contribution = ContributionFactory()
+    assert "转为文章草稿" in admin_client.get(change_url(contribution)).content.decode()
+    admin_client.post(f"/admin/submissions/contribution/{contribution.pk}/convert/")
+    html = admin_client.get(change_url(contribution)).content.decode()
+    assert "/convert/" not in html
+    assert f"/admin/articles/article/{Article.objects.get().pk}/change/" in html
+
+
+@pytest.mark.parametrize("factory", [ContributionFactory, EntryRequestFactory, ContactMessageFactory])
+def test_every_detail_page_shows_history_notes_and_reply(admin_client, factory):
+    submission = factory()
+    response = admin_client.get(change_url(submission))
+    html = response.content.decode()
+    assert response.status_code == 200
+    for text in ["状态记录", "内部备注", "公开答复", submission.tracking_number]:
+        assert text in html
+
+
+def test_the_footer_links_to_the_submission_pages(client):
+    html = client.get("/contact/").content.decode()
+    for href in ['href="/submit/"', 'href="/contact/"', 'href="/enterprise/apply/"', 'href="/track/"']:
+        assert href in html
