@@ -117,7 +117,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_listing(self):
         """What a list item shows: channel name, no body."""
-        return self.select_related("channel").defer("body", "search_document")
+        return self.select_related("channel", "cover").defer("body", "search_document")
 
     def newest_first(self):
         return self.order_by("-publish_at", "-id")
@@ -141,8 +141,19 @@ class Article(models.Model):
     subtitle = models.CharField("副标题", max_length=200, blank=True)
     summary = models.TextField("摘要", max_length=500, blank=True, help_text="留空时自动取正文开头。")
     body = models.TextField("正文", help_text="HTML；保存时按白名单清洗。")
-    cover_image = models.ImageField("封面图", upload_to="covers/%Y/%m/", blank=True)
-    cover_alt = models.CharField("封面图说明", max_length=200, blank=True)
+    # The media-library image is what editors choose; `cover_image` mirrors its file so that
+    # code reading the file directly (feeds, metadata, imports) keeps working.
+    cover = models.ForeignKey(
+        "articles.Image",
+        verbose_name="封面图",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cover_of",
+        help_text="从图片库选择；图片说明（替代文本）必填。",
+    )
+    cover_image = models.ImageField("封面图文件", upload_to="covers/%Y/%m/", blank=True)
+    cover_alt = models.CharField("封面图说明", max_length=200, blank=True, help_text="留空时使用图片库中的图片说明。")
     source = models.CharField("来源", max_length=100, default="北京招商资讯网")
     author = models.CharField("作者", max_length=100, blank=True)
     responsible_editor = models.ForeignKey(
@@ -170,6 +181,17 @@ class Article(models.Model):
     view_count = models.PositiveIntegerField("浏览次数", default=0, editable=False)
     # Weighted, jieba-segmented tsvector maintained by articles.search (PostgreSQL only).
     search_document = SearchVectorField("检索文档", null=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="创建人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="created_articles",
+        editable=False,
+    )
+    # Bumped on every save: a form loaded at version N cannot overwrite version N+1 (stale save).
+    version = models.PositiveIntegerField("版本号", default=1, editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -185,6 +207,12 @@ class Article(models.Model):
             # Created on PostgreSQL only, by migration 0002 (SQLite has no GIN).
             GinIndex(fields=["search_document"], name="article_search_gin"),
         ]
+        permissions = [
+            ("submit_article", "可提交文章审核"),
+            ("publish_article", "可发布和定时发布文章"),
+            ("archive_article", "可下线文章"),
+            ("edit_others_article", "可编辑他人的文章"),
+        ]
 
     def __str__(self):
         return self.title
@@ -194,13 +222,31 @@ class Article(models.Model):
         self.body = richtext.prepare_body(self.body)
         if not self.summary.strip():
             self.summary = richtext.summarize(self.body)
+        from articles import images
+
+        self.body = images.responsive_body(self.body)
+        if self.cover_id:
+            self.cover_image = self.cover.file.name
+            self.cover_alt = self.cover_alt.strip() or self.cover.alt_text
+        if not self._state.adding:
+            self.version += 1
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "body" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "summary"}
+        if update_fields is not None:
+            extra = {"version"} | ({"summary"} if "body" in update_fields else set())
+            kwargs["update_fields"] = {*update_fields, *extra}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:detail", args=[self.pk])
+
+    @property
+    def is_scheduled(self):
+        """Published, but its publication time has not come yet (定时发布)."""
+        return self.status == self.Status.PUBLISHED and self.publish_at > timezone.now()
+
+    @property
+    def is_expired(self):
+        return self.status == self.Status.PUBLISHED and self.expire_at is not None and self.expire_at <= timezone.now()
 
     @property
     def is_published(self):
@@ -265,3 +311,125 @@ class Article(models.Model):
             .only("id", "title", "publish_at")
             .order_by("-score", "-publish_at", "-id")[:limit]
         )
+
+
+class ArticleTransition(models.Model):
+    """One step of an article's workflow: who moved it from which status to which, and when."""
+
+    article = models.ForeignKey(Article, verbose_name="文章", on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField("原状态", max_length=10, choices=Article.Status.choices)
+    to_status = models.CharField("新状态", max_length=10, choices=Article.Status.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "流转记录"
+        verbose_name_plural = "流转记录"
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+class Image(models.Model):
+    """A picture in the media library: the EXIF-free original and its WebP renditions.
+
+    `renditions` lists {"width", "height", "name"} for each generated width, so pages can
+    write a srcset without another query.
+    """
+
+    file = models.ImageField("图片文件", upload_to="images/%Y/%m/", width_field="width", height_field="height")
+    alt_text = models.CharField("图片说明（替代文本）", max_length=200, help_text="为看不到图片的读者描述图片内容。")
+    caption = models.CharField("图注", max_length=200, blank=True)
+    credit = models.CharField("来源/摄影", max_length=100, blank=True)
+    width = models.PositiveIntegerField("宽度", default=0, editable=False)
+    height = models.PositiveIntegerField("高度", default=0, editable=False)
+    renditions = models.JSONField("缩放版本", default=list, blank=True, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "图片"
+        verbose_name_plural = "图片库"
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self):
+        return self.alt_text or self.file.name
+
+    @property
+    def srcset(self):
+        from articles import images
+
+        return images.srcset(self)
+
+    @property
+    def display_url(self):
+        """The widest rendition, or the original until renditions exist."""
+        from articles import images
+
+        return images.display_url(self)
+
+
+class TopicQuerySet(models.QuerySet):
+    def published(self):
+        """Topics readers may see: switched on by an editor."""
+        return self.filter(is_published=True)
+
+
+class Topic(models.Model):
+    """专题: an editor-curated, ordered collection of articles with its own page."""
+
+    title = models.CharField("专题名称", max_length=100)
+    slug = models.SlugField("网址标识", max_length=60, unique=True, allow_unicode=True)
+    summary = models.TextField("导语", max_length=500, blank=True)
+    cover = models.ForeignKey(
+        Image, verbose_name="题图", null=True, blank=True, on_delete=models.PROTECT, related_name="cover_of_topics"
+    )
+    is_published = models.BooleanField("公开", default=False, help_text="勾选后专题页对读者可见。")
+    order = models.PositiveSmallIntegerField("排序", default=100, help_text="数字越小越靠前。")
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    articles = models.ManyToManyField(Article, through="TopicEntry", related_name="topics", verbose_name="文章")
+
+    objects = TopicQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "专题"
+        verbose_name_plural = "专题"
+        ordering = ["order", "-created_at"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("articles:topic", args=[self.slug])
+
+    def visible_articles(self):
+        """The topic's published stories in the editors' order."""
+        return (
+            Article.objects.published()
+            .filter(topic_entries__topic=self)
+            .for_listing()
+            .prefetch_related("regions")
+            .order_by("topic_entries__order", "topic_entries__id")
+        )
+
+
+class TopicEntry(models.Model):
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="entries")
+    article = models.ForeignKey(Article, verbose_name="文章", on_delete=models.CASCADE, related_name="topic_entries")
+    order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "专题文章"
+        verbose_name_plural = "专题文章"
+        ordering = ["order", "id"]
+        constraints = [models.UniqueConstraint(fields=["topic", "article"], name="topic_entry_unique_article")]
+
+    def __str__(self):
+        return str(self.article)

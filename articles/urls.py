@@ -3,7 +3,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
 from django.views.decorators.cache import cache_page
 
-from articles import feeds, views
+from articles import feeds, preview, views
 from articles.converters import UnicodeSlugConverter
 from articles.sitemaps import SITEMAPS
 
@@ -40,4 +40,6 @@ urlpatterns = [
         name="sitemap-section",
     ),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("topics/<uslug:slug>/", views.topic_detail, name="topic"),
+    path("preview/<str:token>/", preview.shared_preview, name="preview"),
 ]

@@ -14,7 +14,7 @@ from taggit.models import Tag
 
 from articles import search
 from articles.forms import SearchForm
-from articles.models import Article, Channel, Region
+from articles.models import Article, Channel, Region, Topic
 
 
 def home(request):
@@ -42,7 +42,9 @@ def home(request):
 
 def article_detail(request, pk):
     article = get_object_or_404(
-        Article.objects.published().select_related("channel", "responsible_editor").prefetch_related("regions", "tags"),
+        Article.objects.published()
+        .select_related("channel", "responsible_editor", "cover")
+        .prefetch_related("regions", "tags"),
         pk=pk,
     )
     article.record_view()
@@ -184,3 +186,11 @@ def robots_txt(request):
         f"Sitemap: {request.build_absolute_uri(reverse('articles:sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def topic_detail(request, slug):
+    """/topics/<slug>/: a published topic's visible stories in the editors' order."""
+    topic = get_object_or_404(Topic.objects.published().select_related("cover"), slug=slug)
+    page = Paginator(topic.visible_articles(), settings.ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"topic": topic, "page_obj": page, "articles": page.object_list}
+    return render(request, "articles/topic_detail.html", context)

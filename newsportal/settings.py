@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.contrib.sitemaps",
     "taggit",
+    "reversion",
+    "django_prose_editor",
     "articles",
     "submissions",
 ]
@@ -184,6 +186,13 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 # Listing pages show this many stories per page.
 ARTICLES_PER_PAGE = env_int("ARTICLES_PER_PAGE", 20, minimum=1)
+
+# ---------- Editorial back office (images, preview links) ----------
+# Media-library uploads: at most this many bytes and pixels (decompression bombs are refused).
+ARTICLE_IMAGE_MAX_BYTES = env_int("ARTICLE_IMAGE_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
+ARTICLE_IMAGE_MAX_PIXELS = env_int("ARTICLE_IMAGE_MAX_PIXELS", 40_000_000, minimum=1)
+# A shared preview link for a draft stays valid this many hours.
+ARTICLE_PREVIEW_HOURS = env_int("ARTICLE_PREVIEW_HOURS", 72, minimum=1)
 
 LOGGING = {
     "version": 1,

@@ -67,3 +67,31 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     def tags(self, create, extracted, **kwargs):
         if create and extracted:
             self.tags.set(extracted)
+
+
+def newsroom_user(role, password="correct horse 42", **kwargs):
+    """A staff user in one of the newsroom groups (撰稿人, 编辑, 总编辑) made by migration 0004."""
+    from django.contrib.auth.models import Group
+
+    user = UserFactory(is_staff=True, **kwargs)
+    user.set_password(password)
+    user.save()
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+class ImageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "articles.Image"
+
+    file = factory.django.ImageField(width=1400, height=800, format="JPEG", filename="photo.jpg", color="teal")
+    alt_text = factory.Sequence(lambda n: f"中关村园区航拍{n}")
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "articles.Topic"
+
+    title = factory.Sequence(lambda n: f"专题{n}")
+    slug = factory.Sequence(lambda n: f"topic-{n}")
+    is_published = True
