@@ -61,5 +61,19 @@ check: install
 	$(MANAGE) check
 	$(MANAGE) makemigrations --check --dry-run
 
+# Benchmarks run on PostgreSQL, in a database of their own that is generated once and reused.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/newsportal_bench
+BENCH_ARTICLES ?= 100000
+
+bench: install
+	@$(PY) -c "import psycopg2, sys; from urllib.parse import urlparse; u = urlparse(sys.argv[1]); \
+	  c = psycopg2.connect(host=u.hostname, port=u.port or 5432, user=u.username or 'postgres', dbname='postgres'); \
+	  c.autocommit = True; cur = c.cursor(); name = u.path.lstrip('/'); \
+	  cur.execute('SELECT 1 FROM pg_database WHERE datname = %s', [name]); \
+	  cur.fetchone() or cur.execute(f\"CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'\")" \
+	  "$(BENCH_DATABASE_URL)"
+	DATABASE_URL="$(BENCH_DATABASE_URL)" $(MANAGE) migrate --noinput -v0
+	DATABASE_URL="$(BENCH_DATABASE_URL)" $(MANAGE) bench_search --articles $(BENCH_ARTICLES)
+
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

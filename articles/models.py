@@ -181,6 +181,9 @@ class Article(models.Model):
     view_count = models.PositiveIntegerField("浏览次数", default=0, editable=False)
     # Weighted, jieba-segmented tsvector maintained by articles.search (PostgreSQL only).
     search_document = SearchVectorField("检索文档", null=True, editable=False)
+    # Its title/tags (A) and summary/regions (B) part alone: small enough to stay in the
+    # row, so ranking thousands of matches never reads the large document from TOAST.
+    search_head = SearchVectorField("检索摘要", null=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="创建人",

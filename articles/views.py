@@ -159,7 +159,8 @@ def search_results(request):
     groups = search.query_terms(q) if q else []
     if groups:
         results = search.search(form.filter(Article.objects.published().for_listing()), q)
-        page = Paginator(results, settings.ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+        with search.index_scans():
+            page = search.paginate(results, request.GET.get("page"), settings.ARTICLES_PER_PAGE)
         for article in page:
             if article.summary:
                 article.snippet = search.highlight(article.summary, groups)

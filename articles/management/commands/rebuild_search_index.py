@@ -41,8 +41,8 @@ class Command(BaseCommand):
         )
         with transaction.atomic():
             for article in articles:
-                vector = search.search_vector(search.document_parts(article))
-                Article.objects.filter(pk=article.pk).update(search_document=vector)
+                fields = search.document_fields(search.document_parts(article))
+                Article.objects.filter(pk=article.pk).update(**fields)
         return len(ids)
 
     def _progress(self, done, total, started, final=False):
