@@ -4,7 +4,7 @@ from django.db.models import Max
 from django.urls import reverse
 from taggit.models import Tag
 
-from articles.models import Article, Channel, Region
+from articles.models import Article, Channel, Region, Topic
 
 
 class HomeSitemap(Sitemap):
@@ -70,10 +70,22 @@ class TagSitemap(_ListingSitemap):
         return None
 
 
+class TopicSitemap(Sitemap):
+    changefreq = "weekly"
+    priority = 0.6
+
+    def items(self):
+        return Topic.objects.published().order_by("order", "pk")
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
 SITEMAPS = {
     "home": HomeSitemap,
     "articles": ArticleSitemap,
     "regions": RegionSitemap,
     "channels": ChannelSitemap,
     "tags": TagSitemap,
+    "topics": TopicSitemap,
 }

@@ -36,6 +36,7 @@ def home(request):
         "featured": published.filter(is_featured=True).only("id", "title", "publish_at").newest_first()[:6],
         "region_blocks": region_blocks,
         "popular": published.popular().only("id", "title", "view_count")[:8],
+        "topics": Topic.objects.published().only("id", "title", "slug")[:6],
     }
     return render(request, "articles/home.html", context)
 
@@ -184,6 +185,7 @@ def robots_txt(request):
         "Disallow: /admin/",
         "Disallow: /search/",
         "Disallow: /track/",
+        "Disallow: /preview/",
         f"Sitemap: {request.build_absolute_uri(reverse('articles:sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -66,3 +66,26 @@ def test_article_page_has_canonical_description_open_graph_and_jsonld(client):
     assert data["datePublished"].endswith("+08:00") and "dateModified" in data
     assert data["author"] == [{"@type": "Person", "name": "本网记者"}]
     assert data["publisher"]["name"] == "北京招商资讯网" and data["image"]
+
+
+def test_published_topics_are_in_the_sitemap_and_on_the_home_page(client):
+    from tests.factories import TopicFactory
+
+    ArticleFactory()
+    shown = TopicFactory(title="京津冀协同发展专题", slug="jingjinji", is_published=True)
+    TopicFactory(title="未公开专题", slug="draft-topic", is_published=False)
+    every = [
+        loc
+        for section in locations(client, "/sitemap.xml")
+        for loc in locations(client, section.removeprefix("http://testserver"))
+    ]
+    assert f"http://testserver{shown.get_absolute_url()}" in every
+    assert not any("draft-topic" in loc for loc in every)
+    home = client.get("/").content.decode()
+    assert "京津冀协同发展专题" in home and "未公开专题" not in home
+
+
+def test_robots_keeps_crawlers_out_of_previews_and_lookups(client):
+    body = client.get("/robots.txt").content.decode()
+    for path in ("/admin/", "/search/", "/track/", "/preview/"):
+        assert f"Disallow: {path}" in body
