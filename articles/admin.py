@@ -23,7 +23,7 @@ from django_prose_editor.widgets import AdminProseEditorWidget, prose_editor_adm
 from js_asset import Media, Script
 from reversion.models import Version
 
-from articles import images, preview, revisions, workflow
+from articles import images, preview, revisions, search, workflow
 from articles.models import Article, Channel, Image, Industry, Region, Topic, TopicEntry
 
 Status = Article.Status
@@ -286,6 +286,16 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("regions")
+
+    def get_search_results(self, request, queryset, search_term):
+        """The readers' search engine (segmentation, synonyms, aliases), drafts included,
+        plus the source and author fields that are not part of the search document."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        matches = search.search(queryset, term).values("pk")
+        found = queryset.filter(Q(pk__in=matches) | Q(source__icontains=term) | Q(author__icontains=term))
+        return found, False
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

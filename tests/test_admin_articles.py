@@ -77,3 +77,16 @@ def test_a_region_cannot_be_its_own_ancestor(editor_client):
     assert "上级区域不能是自身或其下级区域" in response.content.decode()
     district.refresh_from_db()
     assert district.parent is None
+
+
+@pytest.mark.parametrize(("term", "expected"), [("经开区", 1), ("抗体药", 1), ("本网记者", 10), ("不存在的词", 0)])
+def test_admin_search_uses_the_site_search_engine(editor_client, term, expected):
+    response = editor_client.get("/admin/articles/article/", {"q": term})
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == expected
+
+
+def test_admin_search_finds_drafts_too(editor_client):
+    Article.objects.filter(title__startswith="亦庄").update(status=Article.Status.DRAFT)
+    response = editor_client.get("/admin/articles/article/", {"q": "亦庄"})
+    assert response.context["cl"].result_count == 1
