@@ -42,7 +42,7 @@ install: $(VENV)/.installed
 run: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo
-	$(MANAGE) ensure_admin
+	$(MANAGE) ensure_admin --demo-staff
 	@echo "打开 http://127.0.0.1:$(PORT)/ 浏览网站，http://127.0.0.1:$(PORT)/admin/ 进入编辑后台。"
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
