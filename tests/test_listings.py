@@ -1,4 +1,5 @@
 import datetime
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -88,3 +89,15 @@ def test_empty_listing_has_an_empty_state(client):
     response = client.get("/regions/yanqing/")
     assert response.status_code == 200
     assert "暂无文章" in response.content.decode()
+
+
+def test_many_pages_show_first_last_and_neighbours_only(client, settings):
+    settings.ARTICLES_PER_PAGE = 1
+    channel = ChannelFactory(slug="many")
+    now = timezone.now()
+    for n in range(30):
+        ArticleFactory(channel=channel, publish_at=now - datetime.timedelta(hours=n + 1))
+    page = client.get("/channels/many/?page=15").content.decode()
+    shown = {int(n) for n in re.findall(r'href="\?page=(\d+)"(?: aria-current="page")?>\d+<', page)}
+    assert shown == {1, 13, 14, 15, 16, 17, 30}
+    assert page.count('class="ellipsis"') == 2
