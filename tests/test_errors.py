@@ -17,3 +17,8 @@ def test_500_page_is_in_chinese_with_a_way_home():
     assert response.status_code == 500
     page = response.content.decode()
     assert "服务器" in page and 'href="/"' in page
+
+
+def test_favicon_requests_land_on_the_site_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("img/favicon.svg")
