@@ -1,6 +1,7 @@
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpResponseServerError, JsonResponse
+from django.http import HttpResponsePermanentRedirect, HttpResponseServerError, JsonResponse
+from django.templatetags.static import static
 from django.template import loader
 from django.views.decorators.cache import never_cache
 
@@ -27,3 +28,8 @@ def healthz(request):
 def server_error(request):
     # Rendered without the request context: the database or cache may be what failed.
     return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+def favicon(request):
+    # Resolved per request: the hashed static name exists only after collectstatic.
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
