@@ -1,8 +1,8 @@
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponsePermanentRedirect, HttpResponseServerError, JsonResponse
-from django.templatetags.static import static
 from django.template import loader
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 
 
