@@ -5,8 +5,8 @@
 - 总编辑 (chief editor): everything, including take-down and delete.
 
 `ensure_roles` only adds what is missing, so running it again (every `migrate` does, for
-permissions of apps migrated later, such as submissions) never undoes an administrator's
-additions.
+permissions of apps migrated later) never undoes an administrator's additions. What these
+roles may do with submissions is defined in `submissions.roles`.
 """
 
 WRITER, EDITOR, CHIEF = "撰稿人", "编辑", "总编辑"
@@ -37,8 +37,6 @@ _EDITOR = [
     "articles.view_topicentry",
     "taggit.add_tag",
     "taggit.change_tag",
-    "submissions.view_contribution",
-    "submissions.view_entryrequest",
 ]
 _CHIEF = [
     *_EDITOR,
@@ -57,9 +55,9 @@ _CHIEF = [
 ROLES = {WRITER: _WRITER, EDITOR: _EDITOR, CHIEF: _CHIEF}
 
 
-def ensure_roles(group_model, permission_model):
-    """Create the three groups and give them the permissions that exist so far."""
-    for name, perms in ROLES.items():
+def ensure_roles(group_model, permission_model, roles=ROLES):
+    """Create the groups (the newsroom's by default) and give them the permissions that exist so far."""
+    for name, perms in roles.items():
         group, _ = group_model.objects.get_or_create(name=name)
         wanted = {tuple(p.split(".")) for p in perms}
         found = [

@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import filesizeformat
 from django.urls import path, reverse
@@ -103,7 +103,7 @@ class InternalNoteInline(GenericTabularInline):
 
 
 class SubmissionAdminForm(forms.ModelForm):
-    """Offers only the statuses the submission may move to from where it is."""
+    """Offers only the statuses the submission may move to, and only staff as assignees."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -111,6 +111,12 @@ class SubmissionAdminForm(forms.ModelForm):
         if status is not None and self.instance.pk:
             allowed = set(self.instance.allowed_statuses())
             status.choices = [(value, label) for value, label in status.choices if value in allowed]
+        assignee = self.fields.get("assignee")
+        if assignee is not None:
+            # A plain list of active staff (plus whoever holds it now): an autocomplete would
+            # need permission to browse every user account, which caseworkers do not have.
+            staff = Q(is_staff=True, is_active=True) | Q(pk=self.instance.assignee_id)
+            assignee.queryset = assignee.queryset.filter(staff).order_by("username")
 
     def clean_status(self):
         new_status = self.cleaned_data["status"]
@@ -124,7 +130,6 @@ class SubmissionAdmin(admin.ModelAdmin):
     date_hierarchy = "received_at"
     list_per_page = 50
     list_select_related = ["assignee"]
-    autocomplete_fields = ["assignee"]
     actions = ["export_selected_csv", "export_selected_xlsx"]
     change_list_template = "admin/submissions/change_list.html"
     processing_fields = ["status", "assignee", "public_reply", "replied_at"]
@@ -137,6 +142,15 @@ class SubmissionAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [f for group in self.get_fieldsets(request, obj) for f in group[1]["fields"]
                 if f not in ("status", "assignee", "public_reply")]  # fmt: skip
+
+    def response_action(self, request, queryset, action_location=admin.ActionLocation.CHANGE_LIST):
+        # Django quietly ignores an action the user is not offered; a crafted POST is refused.
+        field = "action" if action_location == admin.ActionLocation.CHANGE_LIST else f"{action_location.value}-action"
+        declared = {*self.actions, *(name for name, _ in self.admin_site.actions)}
+        withheld = declared - self.get_actions(request, action_location=action_location).keys()
+        if withheld.intersection(request.POST.getlist(field)):
+            raise PermissionDenied
+        return super().response_action(request, queryset, action_location=action_location)
 
     def save_model(self, request, obj, form, change):
         services.save_by_staff(obj, request.user, form.initial.get("status", obj.status), set(form.changed_data))
@@ -263,27 +277,45 @@ class ContributionAdmin(SubmissionAdmin):
             *super().get_urls(),
         ]
 
-    def _check_convert_permission(self, request):
-        if not (self.has_change_permission(request) and request.user.has_perm("articles.add_article")):
-            raise PermissionDenied
+    def has_convert_permission(self, request, obj=None):
+        """Processing the contribution, and making what a conversion makes: an article and images."""
+        return self.has_change_permission(request, obj) and request.user.has_perms(
+            ["articles.add_article", "articles.add_image"]
+        )
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["can_convert"] = self.has_convert_permission(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def convert_view(self, request, pk):
-        self._check_convert_permission(request)
+        if not self.has_convert_permission(request):
+            raise PermissionDenied
         contribution = get_object_or_404(Contribution, pk=pk)
-        article, created = services.convert_to_article(contribution, request.user)
-        if created:
-            messages.success(request, f"已将投稿转为文章草稿“{article.title}”。")
+        conversion = services.convert_to_article(contribution, request.user)
+        if conversion.created:
+            messages.success(request, f"已将投稿转为文章草稿“{conversion.article.title}”。")
         else:
             messages.info(request, "该投稿已转为文章草稿，未重复创建。")
-        return redirect("admin:articles_article_change", article.pk)
+        _report_skipped(request, contribution, conversion)
+        return redirect("admin:articles_article_change", conversion.article.pk)
 
-    @admin.action(description="转为文章草稿", permissions=["change"])
+    @admin.action(description="转为文章草稿", permissions=["convert"])
     def convert_to_article(self, request, queryset):
-        self._check_convert_permission(request)
-        created = sum(services.convert_to_article(c, request.user)[1] for c in queryset)
-        skipped = queryset.count() - created
+        created = 0
+        for contribution in queryset:
+            conversion = services.convert_to_article(contribution, request.user)
+            created += conversion.created
+            _report_skipped(request, contribution, conversion)
+        earlier = queryset.count() - created
         messages.success(
-            request, f"已创建 {created} 篇文章草稿。" + (f"{skipped} 篇此前已转换，已跳过。" if skipped else "")
+            request, f"已创建 {created} 篇文章草稿。" + (f"{earlier} 篇此前已转换，已跳过。" if earlier else "")
+        )
+
+
+def _report_skipped(request, contribution, conversion):
+    for name, reason in conversion.skipped:
+        messages.warning(
+            request, f"{contribution.tracking_number} 的图片“{name}”未能导入图片库：{reason} 请下载附件处理后手动上传。"
         )
 
 

@@ -1,18 +1,17 @@
 """The rules for receiving and processing submissions; views and the admin call these."""
 
 import re
-import uuid
 from dataclasses import dataclass
 from functools import partial
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.html import escape
 
-from articles.models import Article
+from articles import images
+from articles.models import Article, Image
 from submissions import attachments, deadlines, tasks, tracking
 from submissions.models import Attachment, Contribution, EntryRequest, StatusChange
 
@@ -125,48 +124,89 @@ def text_to_paragraphs(text):
     return "".join(f"<p>{escape(part.strip())}</p>" for part in _PARAGRAPH_BREAK.split(text) if part.strip())
 
 
+@dataclass(frozen=True)
+class Conversion:
+    """The draft a contribution became, and the images the media library refused."""
+
+    article: Article
+    created: bool
+    # (original file name, reason) of image attachments left out of the draft
+    skipped: tuple = ()
+
+
 def convert_to_article(contribution, user):
     """Create a draft article from a contribution (text, region, images) and link it back.
 
-    Returns (article, created). Images are copied into public media: the first becomes the
-    cover, the others figures at the end of the body, for the editor to place.
+    The image attachments enter the media library through its own checks: the first becomes
+    the cover, the others figures at the end of the body, for the editor to place. Their
+    renditions are made here, before the article is saved, so the draft's cover and body
+    images carry srcset from the start. An image the library refuses is left out and
+    reported. A contribution already converted returns its article: never a second one.
+    If anything fails, no row is written and every file written so far is removed again.
     """
-    copied = []
+    written = []
     try:
         with transaction.atomic():
             locked = Contribution.objects.select_for_update().get(pk=contribution.pk)
             if locked.article_id is not None:
-                return Article.objects.get(pk=locked.article_id), False
-            images = [a for a in locked.attachments.all() if a.kind == Attachment.Kind.IMAGE]
+                return Conversion(Article.objects.get(pk=locked.article_id), created=False)
+            pictures, skipped = [], []
+            for attachment in locked.attachments.filter(kind=Attachment.Kind.IMAGE).order_by("id"):
+                alt = f"投稿配图：{locked.title}" + (f"（图{len(pictures) + 1}）" if pictures else "")
+                try:
+                    pictures.append(_library_image(attachment, alt, locked, user, written))
+                except ValidationError as error:
+                    skipped.append((attachment.original_name, " ".join(error.messages)))
+                except FileNotFoundError:
+                    skipped.append((attachment.original_name, "附件文件不存在。"))
+            cover, figures = (pictures[0], pictures[1:]) if pictures else (None, [])
             article = Article(
                 title=locked.title,
-                body=text_to_paragraphs(locked.body),
+                body=text_to_paragraphs(locked.body) + "".join(_figure(picture) for picture in figures),
                 status=Article.Status.DRAFT,
                 author=locked.name,
                 source=locked.organization or "读者投稿",
                 responsible_editor=user,
+                cover=cover,
             )
-            figures = []
-            for index, image in enumerate(images):
-                with image.file.open("rb") as handle:
-                    content = ContentFile(handle.read())
-                filename = f"{uuid.uuid4().hex}.{image.file.name.rsplit('.', 1)[-1]}"
-                if index == 0:  # the cover field files it under its own upload_to
-                    article.cover_image.save(filename, content, save=False)
-                    article.cover_alt = locked.title
-                    copied.append(article.cover_image.name)
-                else:
-                    saved = default_storage.save(f"contributions/{timezone.now():%Y/%m}/{filename}", content)
-                    copied.append(saved)
-                    figures.append(f'<figure><img src="{escape(default_storage.url(saved))}" alt=""></figure>')
-            article.body += "".join(figures)
             article.save()
             article.regions.set([locked.region_id])
             locked.article = article
             locked.save(update_fields=["article", "updated_at"])
     except BaseException:
-        for name in copied:
+        for name in written:
             default_storage.delete(name)
         raise
     contribution.article = article
-    return article, True
+    return Conversion(article, created=True, skipped=tuple(skipped))
+
+
+def _library_image(attachment, alt, contribution, user, written):
+    """A media-library Image made from one image attachment, with its renditions.
+
+    Raises ValidationError when the library's rules refuse the picture. The names of the
+    files written are appended to `written` as soon as they exist, for the caller's cleanup.
+    """
+    with attachment.file.open("rb") as handle:
+        content = images.clean_upload(handle)
+    picture = Image(alt_text=alt, credit=f"投稿人：{contribution.name}", uploaded_by=user)
+    picture.file.save(content.name, content, save=False)
+    written.append(picture.file.name)
+    picture.save()
+    try:
+        # Now rather than after commit: Article.save writes srcset only for images that have them.
+        images.generate_renditions.call(picture.pk)
+    except BaseException:
+        # A half-made set of renditions is not in the row yet; find its files by their folder.
+        storage, folder = picture.file.storage, f"renditions/{picture.pk}"
+        if storage.exists(folder):
+            written.extend(f"{folder}/{name}" for name in storage.listdir(folder)[1])
+        raise
+    picture.refresh_from_db(fields=["renditions"])
+    written.extend(rendition["name"] for rendition in picture.renditions)
+    return picture
+
+
+def _figure(picture):
+    """A body figure as the editor inserts one; Article.save adds its srcset and lazy loading."""
+    return f'<figure><img src="{escape(picture.file.url)}" alt="{escape(picture.alt_text)}"></figure>'

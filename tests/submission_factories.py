@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from submissions import tracking
+from submissions import attachments, tracking
 from submissions.models import ContactMessage, Contribution, EntryRequest
 from submissions.validators import credit_code_check_char
 from tests.factories import IndustryFactory, RegionFactory
@@ -189,3 +189,54 @@ def docx_bytes(macro=False, extra=None):
 
 def upload(name, content, content_type="application/octet-stream"):
     return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+# ----- the processing admin -----
+
+INLINES = {
+    "attachment": "submissions-attachment-content_type-object_id",
+    "statuschange": "submissions-statuschange-content_type-object_id",
+    "internalnote": "submissions-internalnote-content_type-object_id",
+}
+
+
+def attach(submission, content, name, label="附件"):
+    """An attachment of `submission`, checked and stored as the public forms do it."""
+    prepared = attachments.prepare(upload(name, content), [attachments.IMAGE, attachments.PDF])
+    attachment = attachments.store(prepared, label)
+    attachment.submission = submission
+    attachment.save()
+    return attachment
+
+
+def change_data(submission, note="", **fields):
+    """The admin change form as a browser would post it."""
+    data = {
+        "status": submission.status,
+        "assignee": submission.assignee_id or "",
+        "public_reply": submission.public_reply,
+    }
+    existing = {
+        "attachment": list(submission.attachments.values_list("pk", flat=True)),
+        "statuschange": list(submission.status_changes.values_list("pk", flat=True)),
+        "internalnote": list(submission.notes.values_list("pk", flat=True)),
+    }
+    for key, prefix in INLINES.items():
+        pks = existing[key]
+        extra = 1 if key == "internalnote" else 0
+        data |= {
+            f"{prefix}-TOTAL_FORMS": len(pks) + extra,
+            f"{prefix}-INITIAL_FORMS": len(pks),
+            f"{prefix}-MIN_NUM_FORMS": 0,
+            f"{prefix}-MAX_NUM_FORMS": 1000,
+        }
+        for index, pk in enumerate(pks):
+            data[f"{prefix}-{index}-id"] = pk
+        if extra:
+            data[f"{prefix}-{len(pks)}-text"] = note
+    data.update(fields)
+    return data
+
+
+def change_url(submission):
+    return f"/admin/submissions/{submission._meta.model_name}/{submission.pk}/change/"

@@ -7,9 +7,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def editor_client(client, admin_user):
+def editor_client(client, admin_user, django_capture_on_commit_callbacks):
     client.force_login(admin_user)
-    call_command("load_demo", verbosity=0)
+    # Run the after-commit work (search documents on PostgreSQL) the test transaction holds back.
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo", verbosity=0)
     return client
 
 

@@ -30,9 +30,11 @@ def test_a_lost_password_file_gets_a_new_working_password(tmp_path):
 
 def test_demo_staff_get_one_account_per_role(tmp_path):
     logins = run(tmp_path, "--demo-staff")
-    assert {"admin", "writer", "editor", "chief"} <= set(logins)
+    assert set(logins) == {"admin", "writer", "editor", "chief", "officer"}
     writer = authenticate(username="writer", password=logins["writer"])
     assert writer.is_staff and not writer.is_superuser
     assert list(writer.groups.values_list("name", flat=True)) == ["撰稿人"]
     assert writer.has_perm("articles.submit_article") and not writer.has_perm("articles.publish_article")
     assert authenticate(username="chief", password=logins["chief"]).has_perm("articles.archive_article")
+    officer = authenticate(username="officer", password=logins["officer"])
+    assert officer.has_perm("submissions.change_entryrequest") and not officer.has_perm("articles.add_article")

@@ -11,8 +11,8 @@ from django.core.cache import cache
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from articles.models import Article
-from submissions import attachments
+from articles import images
+from articles.models import Article, Image
 from submissions.models import Contribution, EntryRequest, InternalNote, StatusChange
 from tests.factories import RegionFactory, UserFactory
 from tests.submission_factories import (
@@ -20,71 +20,21 @@ from tests.submission_factories import (
     ContactMessageFactory,
     ContributionFactory,
     EntryRequestFactory,
+    attach,
+    change_data,
+    change_url,
     image_bytes,
     isolate,
     pdf_bytes,
 )
 
 pytestmark = pytest.mark.django_db
-INLINES = {
-    "attachment": "submissions-attachment-content_type-object_id",
-    "statuschange": "submissions-statuschange-content_type-object_id",
-    "internalnote": "submissions-internalnote-content_type-object_id",
-}
 
 
 @pytest.fixture(autouse=True)
 def _isolated(settings, tmp_path):
     cache.clear()
     isolate(settings, tmp_path)
-
-
-def attach(submission, content, name, label="附件"):
-    prepared = attachments.prepare(_Upload(name, content), [attachments.IMAGE, attachments.PDF])
-    attachment = attachments.store(prepared, label)
-    attachment.submission = submission
-    attachment.save()
-    return attachment
-
-
-class _Upload(io.BytesIO):
-    def __init__(self, name, content):
-        super().__init__(content)
-        self.name = name
-        self.size = len(content)
-
-
-def change_data(submission, note="", **fields):
-    """The admin change form as a browser would post it."""
-    data = {
-        "status": submission.status,
-        "assignee": submission.assignee_id or "",
-        "public_reply": submission.public_reply,
-    }
-    existing = {
-        "attachment": list(submission.attachments.values_list("pk", flat=True)),
-        "statuschange": list(submission.status_changes.values_list("pk", flat=True)),
-        "internalnote": list(submission.notes.values_list("pk", flat=True)),
-    }
-    for key, prefix in INLINES.items():
-        pks = existing[key]
-        extra = 1 if key == "internalnote" else 0
-        data |= {
-            f"{prefix}-TOTAL_FORMS": len(pks) + extra,
-            f"{prefix}-INITIAL_FORMS": len(pks),
-            f"{prefix}-MIN_NUM_FORMS": 0,
-            f"{prefix}-MAX_NUM_FORMS": 1000,
-        }
-        for index, pk in enumerate(pks):
-            data[f"{prefix}-{index}-id"] = pk
-        if extra:
-            data[f"{prefix}-{len(pks)}-text"] = note
-    data.update(fields)
-    return data
-
-
-def change_url(submission):
-    return f"/admin/submissions/{submission._meta.model_name}/{submission.pk}/change/"
 
 
 # ----- lists -----
@@ -319,16 +269,25 @@ def test_exports_need_view_permission(client):
 # ----- conversion -----
 
 
-def test_a_contribution_becomes_a_draft_article_with_text_and_images(admin_client, admin_user, settings):
+def convert(client, contribution):
+    return client.post(f"/admin/submissions/contribution/{contribution.pk}/convert/")
+
+
+def media_files(settings):
+    root = settings.MEDIA_ROOT
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+def test_a_contribution_becomes_a_draft_article_with_text_and_images(admin_client, admin_user):
     region = RegionFactory(name="海淀区")
     contribution = ContributionFactory(
         title="中关村新项目", body="第一段 <b>加粗</b>\n\n第二段 & 更多", region=region, organization="某园区"
     )
-    attach(contribution, image_bytes("JPEG"), "封面.jpg")
-    attach(contribution, image_bytes("PNG"), "现场.png")
+    attach(contribution, image_bytes("JPEG", size=(1000, 600)), "封面.jpg")
+    attach(contribution, image_bytes("PNG", size=(700, 500)), "现场.png")
     attach(contribution, pdf_bytes(), "方案.pdf")
 
-    response = admin_client.post(f"/admin/submissions/contribution/{contribution.pk}/convert/")
+    response = convert(admin_client, contribution)
 
     article = Article.objects.get()
     assert response.status_code == 302
@@ -336,9 +295,6 @@ def test_a_contribution_becomes_a_draft_article_with_text_and_images(admin_clien
     assert article.status == Article.Status.DRAFT
     assert article.title == "中关村新项目"
     assert "<p>第一段 &lt;b&gt;加粗&lt;/b&gt;</p><p>第二段 &amp; 更多</p>" in article.body
-    assert article.body.count("<img") == 1
-    assert article.cover_image.name.startswith("covers/")
-    assert (settings.MEDIA_ROOT / article.cover_image.name).exists()
     assert list(article.regions.all()) == [region]
     assert article.author == contribution.name
     assert article.responsible_editor == admin_user
@@ -346,11 +302,120 @@ def test_a_contribution_becomes_a_draft_article_with_text_and_images(admin_clien
     assert contribution.article == article
 
 
-def test_converting_twice_makes_one_article(admin_client):
+def test_the_images_enter_the_media_library_with_renditions(admin_client, admin_user, settings):
+    contribution = ContributionFactory(title="中关村新项目")
+    attach(contribution, image_bytes("JPEG", size=(1000, 600)), "封面.jpg")
+    attach(contribution, image_bytes("PNG", size=(700, 500)), "现场.png")
+
+    convert(admin_client, contribution)
+
+    article = Article.objects.select_related("cover").get()
+    cover, figure = Image.objects.order_by("id")
+    assert article.cover == cover
+    assert cover.alt_text == article.cover_alt == "投稿配图：中关村新项目"
+    assert cover.uploaded_by == admin_user and cover.credit == f"投稿人：{contribution.name}"
+    assert (cover.width, cover.height) == (1000, 600)
+    assert [r["width"] for r in cover.renditions] == [320, 640, 960, 1000]
+    assert article.cover_image.name == cover.file.name and cover.file.name.startswith("images/")
+    # The other image is a body figure pointing at its library image, as the editor makes one.
+    assert figure.alt_text == "投稿配图：中关村新项目（图2）"
+    assert [r["width"] for r in figure.renditions] == [320, 640, 700]
+    assert article.body.count("<figure>") == 1 and article.body.count("<img") == 1
+    assert f'src="{figure.file.url}"' in article.body
+    assert 'srcset="/media/renditions/' in article.body and "700w" in article.body
+    assert 'loading="lazy"' in article.body and 'width="700"' in article.body
+    # Every file written is the library's: originals and renditions, nothing else.
+    expected = [image.file.name for image in (cover, figure)]
+    expected += [r["name"] for image in (cover, figure) for r in image.renditions]
+    assert media_files(settings) == sorted(expected)
+
+
+def test_the_draft_is_previewed_and_published_with_srcset(admin_client, client):
+    contribution = ContributionFactory(title="亦庄签约")
+    attach(contribution, image_bytes("JPEG", size=(1000, 600)), "封面.jpg")
+    attach(contribution, image_bytes("PNG", size=(700, 500)), "现场.png")
+    convert(admin_client, contribution)
+    article = Article.objects.get()
+
+    preview = admin_client.get(f"/admin/articles/article/{article.pk}/preview/").content.decode()
+    assert preview.count('srcset="/media/renditions/') == 2  # the cover and the body figure
+    assert 'alt="投稿配图：亦庄签约"' in preview and "1000w" in preview and "700w" in preview
+
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.PUBLISHED, publish_at=timezone.now())
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert page.count('srcset="/media/renditions/') == 2
+    assert 'alt="投稿配图：亦庄签约"' in page and 'loading="lazy"' in page
+
+
+def test_a_contribution_without_images_becomes_a_draft_without_a_cover(admin_client):
     contribution = ContributionFactory()
-    admin_client.post(f"/admin/submissions/contribution/{contribution.pk}/convert/")
-    admin_client.post(f"/admin/submissions/contribution/{contribution.pk}/convert/")
-    assert Article.objects.count() == 1
+    attach(contribution, pdf_bytes(), "方案.pdf")
+    convert(admin_client, contribution)
+    article = Article.objects.get()
+    assert article.cover is None and not article.cover_image
+    assert Image.objects.count() == 0
+
+
+def test_an_image_the_library_refuses_is_left_out_and_reported(admin_client, settings):
+    settings.ARTICLE_IMAGE_MAX_PIXELS = 500_000  # the submission form allowed more than the library does
+    contribution = ContributionFactory(title="大图投稿")
+    attach(contribution, image_bytes("JPEG", size=(1000, 600)), "超大.jpg")
+    attach(contribution, image_bytes("PNG", size=(700, 500)), "现场.png")
+
+    response = admin_client.post(f"/admin/submissions/contribution/{contribution.pk}/convert/", follow=True)
+
+    article = Article.objects.get()
+    (picture,) = Image.objects.all()
+    assert article.cover == picture and (picture.width, picture.height) == (700, 500)
+    assert picture.alt_text == "投稿配图：大图投稿"
+    assert "<img" not in article.body
+    page = response.content.decode()
+    assert "超大.jpg" in page and "未能导入图片库" in page and "超过 50 万像素" in page
+    assert contribution.attachments.count() == 2  # the refused picture stays with the contribution
+
+
+def test_a_failed_conversion_leaves_no_rows_and_no_files(admin_client, settings, monkeypatch):
+    contribution = ContributionFactory()
+    attach(contribution, image_bytes("JPEG", size=(1000, 600)), "封面.jpg")
+    attach(contribution, image_bytes("PNG", size=(700, 500)), "现场.png")
+
+    def broken_save(self, *args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(Article, "save", broken_save)
+    with pytest.raises(RuntimeError):
+        convert(admin_client, contribution)
+
+    assert Article.objects.count() == Image.objects.count() == 0
+    assert media_files(settings) == []
+    contribution.refresh_from_db()
+    assert contribution.article is None
+
+
+def test_renditions_that_fail_halfway_leave_no_files(admin_client, settings, monkeypatch):
+    contribution = ContributionFactory()
+    attach(contribution, image_bytes("JPEG", size=(1000, 600)), "封面.jpg")
+    # Two good widths are written, then the third cannot be made.
+    monkeypatch.setattr(images, "rendition_widths", lambda width: [320, 640, 0])
+
+    with pytest.raises(ValueError):
+        convert(admin_client, contribution)
+
+    assert Article.objects.count() == Image.objects.count() == 0
+    assert media_files(settings) == []
+
+
+def test_converting_twice_makes_one_article_and_one_set_of_images(admin_client, settings):
+    contribution = ContributionFactory()
+    attach(contribution, image_bytes("JPEG", size=(1000, 600)), "封面.jpg")
+    convert(admin_client, contribution)
+    files = media_files(settings)
+
+    response = admin_client.post(f"/admin/submissions/contribution/{contribution.pk}/convert/", follow=True)
+
+    assert Article.objects.count() == Image.objects.count() == 1
+    assert media_files(settings) == files
+    assert "未重复创建" in response.content.decode()
 
 
 def test_conversion_works_as_a_bulk_action(admin_client):

@@ -13,7 +13,7 @@ register = template.Library()
 def cover_img(item, sizes="100vw", loading="lazy", css_class=""):
     """The <img> for an article's (or topic's) cover: srcset from the library, lazy by default.
 
-    Items whose cover file was set directly (imports, accepted contributions) get a plain <img>.
+    Items whose cover file was set directly (imports) get a plain <img>.
     """
     alt = getattr(item, "cover_alt", "") or ""
     cover = getattr(item, "cover", None)
