@@ -1,7 +1,5 @@
 """Model-layer rules that must hold however an article or region is changed."""
 
-from functools import partial
-
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
@@ -27,8 +25,30 @@ def refresh_navigation(**kwargs):
     navigation.invalidate()
 
 
+class _EnqueueOnCommit:
+    """The on-commit callback for one task and object, recognisable while it is pending."""
+
+    def __init__(self, task, object_id):
+        self.task, self.object_id, self.done = task, object_id, False
+        self.key = (task.name, object_id)
+
+    def __call__(self):
+        self.done = True
+        self.task.enqueue(self.object_id)
+
+
 def _after_commit(task, object_id):
-    transaction.on_commit(partial(task.enqueue, object_id))
+    """Enqueue `task` once the transaction commits, once per object however many signals fire.
+
+    Saving an article in the admin sends post_save and an m2m signal for each of tags,
+    regions and industries; one rebuild of its search document covers them all. Pending
+    callbacks are read from the connection, so a rolled-back savepoint drops its own.
+    """
+    callback = _EnqueueOnCommit(task, object_id)
+    pending = transaction.get_connection().run_on_commit
+    if any(getattr(other, "key", None) == callback.key and not other.done for _, other, _ in pending):
+        return
+    transaction.on_commit(callback)
 
 
 @receiver(post_save, sender=Article)
