@@ -154,6 +154,9 @@ def _tsquery(groups, tokenizer):
         parts = list(dict.fromkeys(p for p in tokenizer.cut_for_search(word) if _WORD.match(p) and p != word))
         if len(parts) > 1:
             options.append("(" + " & ".join(parts) + ")")
+        pairs = [p for p in bigrams(word) if p != word]
+        if pairs:
+            options.append("(" + " & ".join(pairs) + ")")
         return options
 
     return " & ".join("(" + " | ".join([*typed(group[0]), *group[1:]]) + ")" for group in groups)
@@ -247,8 +250,23 @@ def _like_search(queryset, groups):
     )
 
 
+_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}")
+
+
+def bigrams(text):
+    """The distinct pairs of adjacent Chinese characters in `text`, in order.
+
+    Indexed beside the words (weight D), they let a query match inside words that jieba
+    cut differently in the story (抗体药 in 抗体药物): recall as good as LIKE, with the
+    index's speed.
+    """
+    pairs = (run[i : i + 2] for run in _HAN_RUN.findall(_normalise(text)) for i in range(len(run) - 1))
+    return list(dict.fromkeys(pairs))
+
+
 def document_parts(article):
-    """The three weighted texts of an article, already segmented and space-joined."""
+    """The weighted texts of an article, segmented and space-joined: A, B and C are words,
+    D the character pairs of all three."""
     tokenizer, _ = _tokenizer_with_regions()
     regions = [w for r in article.regions.all() for w in (r.name, *r.alias_list)]
     a = " ".join([article.title, article.subtitle, *article.tags.names()])
@@ -261,14 +279,16 @@ def document_parts(article):
         ]
     )
     c = richtext.plain_text(article.body)
-    return tuple(" ".join(segment(text, tokenizer)) for text in (a, b, c))
+    words = tuple(" ".join(segment(text, tokenizer)) for text in (a, b, c))
+    return (*words, " ".join(bigrams(" ".join((a, b, c)))))
 
 
 def document_fields(parts):
     """The values of search_document and search_head for the segmented `parts`."""
-    a, b, c = parts
+    a, b, c, d = parts
     head = SearchVector(Value(a), config="simple", weight="A") + SearchVector(Value(b), config="simple", weight="B")
-    return {"search_document": head + SearchVector(Value(c), config="simple", weight="C"), "search_head": head}
+    rest = SearchVector(Value(c), config="simple", weight="C") + SearchVector(Value(d), config="simple", weight="D")
+    return {"search_document": head + rest, "search_head": head}
 
 
 def update_document(article_id):

@@ -172,3 +172,10 @@ def test_rebuild_command_indexes_everything_with_progress(demo):
     call_command("rebuild_search_index", stdout=out)
     assert "10/10" in out.getvalue()
     assert Article.objects.filter(search_document__isnull=True).count() == 0
+
+
+def test_a_query_matches_inside_words_cut_differently(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        ArticleFactory(title="平台建设", summary="", body="<p>本土企业专注抗体药物研发。</p>")
+        ArticleFactory(title="其他新闻", summary="", body="<p>抗体检测与药品流通。</p>")
+    assert found(client, q="抗体药") == ["平台建设"]

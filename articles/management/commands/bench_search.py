@@ -135,6 +135,7 @@ class Command(BaseCommand):
                         f"{tokens(title)} {tokens(topic)}",
                         f"{tokens(lead)} {tokens(region.name)} {tokens(region.aliases)}",
                         " ".join(tokens(s) for s in picked),
+                        " ".join(search.bigrams(" ".join([title, topic, lead, region.name, region.aliases, *picked]))),
                         region.pk,
                     )
                 )
@@ -145,13 +146,14 @@ class Command(BaseCommand):
                         cursor.cursor,
                         "UPDATE articles_article AS a SET search_head = h.head,"
                         " search_document = h.head || setweight(to_tsvector('simple', h.c), 'C')"
-                        " FROM (SELECT v.id, v.c, setweight(to_tsvector('simple', v.a), 'A')"
-                        " || setweight(to_tsvector('simple', v.b), 'B') AS head FROM (VALUES %s) AS v(id, a, b, c)) AS h"
-                        " WHERE a.id = h.id",
-                        [(article.pk, a, b, c) for article, (a, b, c, _) in zip(created, docs, strict=True)],
+                        " || setweight(to_tsvector('simple', h.d), 'D')"
+                        " FROM (SELECT v.id, v.c, v.d, setweight(to_tsvector('simple', v.a), 'A')"
+                        " || setweight(to_tsvector('simple', v.b), 'B') AS head"
+                        " FROM (VALUES %s) AS v(id, a, b, c, d)) AS h WHERE a.id = h.id",
+                        [(article.pk, a, b, c, d) for article, (a, b, c, d, _) in zip(created, docs, strict=True)],
                     )
                 Article.regions.through.objects.bulk_create(
-                    Article.regions.through(article_id=article.pk, region_id=doc[3])
+                    Article.regions.through(article_id=article.pk, region_id=doc[4])
                     for article, doc in zip(created, docs, strict=True)
                 )
             done = min(offset + batch_size, wanted)
