@@ -128,7 +128,9 @@ STORAGES = {
     },
 }
 
-TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# Background work (search documents, image renditions, e-mails) goes through django.tasks:
+# run in-process by default; production may name a worker backend's class here.
+TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")}}
 
 # A strict, nonce-based Content Security Policy: no inline script or style anywhere.
 SECURE_CSP = {
