@@ -44,7 +44,9 @@ def test_table_of_contents_jumps_to_the_section(page, demo):
     assert page.locator("#sec-3").is_visible()
 
 
-@pytest.mark.parametrize("path", ["/", "article", "/regions/yizhuang/", "/tags/营商环境/"])
+@pytest.mark.parametrize(
+    "path", ["/", "article", "/regions/yizhuang/", "/tags/营商环境/", "/search/?q=亦庄", "/enterprise/apply/"]
+)
 def test_pages_fit_a_phone_and_raise_no_csp_violation(page, demo, path):
     if path == "article":
         path = Article.objects.get(title__startswith="亦庄共建抗体药").get_absolute_url()
@@ -65,7 +67,10 @@ def test_keyboard_user_can_skip_to_the_content(page, demo):
     assert page.url.endswith("#main")
 
 
-@pytest.mark.parametrize("path", ["/", "article", "/channels/policy/"])
+@pytest.mark.parametrize(
+    "path",
+    ["/", "article", "/channels/policy/", "/search/?q=亦庄", "/submit/", "/enterprise/apply/", "/contact/", "/track/"],
+)
 def test_pages_have_no_serious_accessibility_violations(page, demo, path):
     from axe_playwright_python.sync_playwright import Axe
 
