@@ -28,6 +28,7 @@ from articles import richtext
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
+MAX_PAGE = 100_000
 _WORD = re.compile(r"^\w+$")
 _HERE = Path(__file__).resolve().parent
 REGION_WORDS_KEY = "articles:search:region-words:v1"
@@ -192,7 +193,8 @@ def paginate(results, number, per_page):
     found and ranked once; a second query loads the page's stories by id.
     """
     try:
-        number = max(int(number), 1)
+        # Capped so the OFFSET stays a valid bigint; past the end falls back to the last page.
+        number = min(max(int(number), 1), MAX_PAGE)
     except (TypeError, ValueError):
         number = 1
     paginator = Paginator(results, per_page)

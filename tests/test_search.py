@@ -179,3 +179,14 @@ def test_a_query_matches_inside_words_cut_differently(client, django_capture_on_
         ArticleFactory(title="平台建设", summary="", body="<p>本土企业专注抗体药物研发。</p>")
         ArticleFactory(title="其他新闻", summary="", body="<p>抗体检测与药品流通。</p>")
     assert found(client, q="抗体药") == ["平台建设"]
+
+
+@pytest.mark.parametrize("number", ["99999999999999999999", "-3", "abc", "2.5", ""])
+def test_any_page_number_gets_a_page(client, settings, number):
+    settings.ARTICLES_PER_PAGE = 2
+    for n in range(5):
+        ArticleFactory(title=f"亦庄新闻{n}")
+    response = client.get("/search/", {"q": "亦庄", "page": number})
+    assert response.status_code == 200
+    page = response.context["page_obj"]
+    assert page.number in {1, 3} and len(page) >= 1
