@@ -290,7 +290,7 @@ class ArticleAdmin(admin.ModelAdmin):
     def get_search_results(self, request, queryset, search_term):
         """The readers' search engine (segmentation, synonyms, aliases), drafts included,
         plus the source and author fields that are not part of the search document."""
-        term = search_term.strip()
+        term = search_term.replace("\x00", "").strip()  # PostgreSQL refuses NUL in text
         if not term:
             return queryset, False
         matches = search.search(queryset, term).values("pk")

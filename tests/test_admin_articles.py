@@ -92,3 +92,8 @@ def test_admin_search_finds_drafts_too(editor_client):
     Article.objects.filter(title__startswith="亦庄").update(status=Article.Status.DRAFT)
     response = editor_client.get("/admin/articles/article/", {"q": "亦庄"})
     assert response.context["cl"].result_count == 1
+
+
+@pytest.mark.parametrize("term", ["\x00", "亦庄\x00", "' OR 1=1 --", "a:* & !b", "亦" * 500])
+def test_admin_search_survives_hostile_terms(editor_client, term):
+    assert editor_client.get("/admin/articles/article/", {"q": term}).status_code == 200
