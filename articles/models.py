@@ -117,7 +117,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_listing(self):
         """What a list item shows: channel name, no body."""
-        return self.select_related("channel", "cover").defer("body", "search_document")
+        return self.select_related("channel", "cover").defer("body", "search_document", "search_head")
 
     def newest_first(self):
         return self.order_by("-publish_at", "-id")

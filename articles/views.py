@@ -45,7 +45,8 @@ def article_detail(request, pk):
     article = get_object_or_404(
         Article.objects.published()
         .select_related("channel", "responsible_editor", "cover")
-        .prefetch_related("regions", "tags"),
+        .prefetch_related("regions", "tags")
+        .defer("search_document", "search_head"),
         pk=pk,
     )
     article.record_view()
