@@ -25,3 +25,13 @@ def _postgres_only(request):
 
         if connection.vendor != "postgresql":
             pytest.skip("needs PostgreSQL (runs in CI with DATABASE_URL)")
+
+
+@pytest.fixture
+def submission_settings(settings):
+    """Forms accept at once (no minimum fill time unless a test sets one), staff are
+    notified at a known address, and admin logins hash quickly."""
+    settings.SUBMISSIONS_MIN_FILL_SECONDS = 0
+    settings.SUBMISSIONS_NOTIFY_EMAIL = ["staff@example.com"]
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    return settings

@@ -21,15 +21,6 @@ QUERY_CODE = "ABCD2345"
 _QUERY_CODE_HASH = tracking.hash_query_code(QUERY_CODE)
 
 
-def isolate(settings, tmp_path):
-    """Private files in a temporary folder; no minimum fill time unless a test sets one."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private_media"
-    settings.SUBMISSIONS_MIN_FILL_SECONDS = 0
-    settings.SUBMISSIONS_NOTIFY_EMAIL = ["staff@example.com"]
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast admin_user
-
-
 def stored_files(settings):
     root = settings.PRIVATE_MEDIA_ROOT
     return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []

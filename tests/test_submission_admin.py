@@ -7,7 +7,6 @@ import io
 import pytest
 from django.contrib.auth.models import Permission
 from django.core import mail
-from django.core.cache import cache
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -24,17 +23,10 @@ from tests.submission_factories import (
     change_data,
     change_url,
     image_bytes,
-    isolate,
     pdf_bytes,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _isolated(settings, tmp_path):
-    cache.clear()
-    isolate(settings, tmp_path)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("submission_settings")]
 
 
 # ----- lists -----

@@ -2,19 +2,12 @@
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 
 from submissions.models import ContactMessage
-from tests.submission_factories import contact_data, isolate
+from tests.submission_factories import contact_data
 
 URL = "/contact/"
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _isolated(settings, tmp_path):
-    cache.clear()
-    isolate(settings, tmp_path)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("submission_settings")]
 
 
 def test_the_page_shows_the_office_contact_details(client, settings, django_assert_max_num_queries):

@@ -4,7 +4,6 @@ import re
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.db import DatabaseError
 
 from submissions import tracking
@@ -16,20 +15,13 @@ from tests.submission_factories import (
     exif_with_gps,
     form_token,
     image_bytes,
-    isolate,
     pdf_bytes,
     stored_files,
     upload,
 )
 
 URL = "/submit/"
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _isolated(settings, tmp_path):
-    cache.clear()
-    isolate(settings, tmp_path)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("submission_settings")]
 
 
 @pytest.fixture

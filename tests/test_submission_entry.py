@@ -13,7 +13,6 @@ from tests.submission_factories import (
     docx_bytes,
     entry_data,
     image_bytes,
-    isolate,
     pdf_bytes,
     stored_files,
     upload,
@@ -21,13 +20,7 @@ from tests.submission_factories import (
 )
 
 URL = "/enterprise/apply/"
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _isolated(settings, tmp_path):
-    cache.clear()
-    isolate(settings, tmp_path)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("submission_settings")]
 
 
 @pytest.fixture

@@ -23,22 +23,16 @@ from tests.submission_factories import (
     change_data,
     change_url,
     image_bytes,
-    isolate,
     pdf_bytes,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("submission_settings")]
 KINDS = [ContributionFactory, EntryRequestFactory, ContactMessageFactory]
 NEXT_STATUS = {
     Contribution: Contribution.Status.PROCESSING,
     EntryRequest: EntryRequest.Status.NEGOTIATING,
     ContactMessage: ContactMessage.Status.PROCESSING,
 }
-
-
-@pytest.fixture(autouse=True)
-def _isolated(settings, tmp_path):
-    isolate(settings, tmp_path)
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """受理查询 at /track/: status and public reply for a tracking number and its query code."""
 
 import pytest
-from django.core.cache import cache
 
 from submissions.models import Contribution, StatusChange
 from tests.factories import UserFactory
@@ -10,18 +9,11 @@ from tests.submission_factories import (
     ContactMessageFactory,
     ContributionFactory,
     EntryRequestFactory,
-    isolate,
 )
 
 URL = "/track/"
 WRONG = "受理编号或查询码不正确"
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _isolated(settings, tmp_path):
-    cache.clear()
-    isolate(settings, tmp_path)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("submission_settings")]
 
 
 def lookup(client, number, code, **extra):

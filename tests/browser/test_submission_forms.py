@@ -4,23 +4,17 @@ import io
 import re
 
 import pytest
-from django.core.cache import cache
 from PIL import Image
 
 from submissions.models import ContactMessage, Contribution, EntryRequest
 from tests.factories import IndustryFactory, RegionFactory
 from tests.submission_factories import valid_credit_code
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _isolated(settings, tmp_path):
-    cache.clear()
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private_media"
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.SUBMISSIONS_MIN_FILL_SECONDS = 0  # a robot fills forms faster than any person
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("submission_settings"),
+]
 
 
 @pytest.fixture
