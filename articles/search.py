@@ -139,22 +139,19 @@ def query_terms(q):
     return groups
 
 
-def _tsquery(groups, tokenizer):
+def _tsquery(groups):
     """A raw tsquery; tokens are \\w-only, so nothing in them is tsquery syntax.
 
     Synonyms and region names are dictionary words, indexed whole, so they match as they
     are. The word the reader typed may have been segmented differently inside a story
-    (经济技术开发区 inside 北京经济技术开发区), so it also matches as the AND of its own
-    sub-words; a single character also matches as a prefix.
+    (抗体药 inside 抗体药物), so it also matches as the AND of its character pairs, which
+    the document indexes at weight D; a single character also matches as a prefix.
     """
 
     def typed(word):
         options = [word]
         if len(word) == 1:
             options.append(f"{word}:*")
-        parts = list(dict.fromkeys(p for p in tokenizer.cut_for_search(word) if _WORD.match(p) and p != word))
-        if len(parts) > 1:
-            options.append("(" + " & ".join(parts) + ")")
         pairs = [p for p in bigrams(word) if p != word]
         if pairs:
             options.append("(" + " & ".join(pairs) + ")")
@@ -173,8 +170,7 @@ def search(queryset, q):
     if not groups:
         return queryset.none()
     if uses_postgres():
-        tokenizer = _get_tokenizer()
-        query = SearchQuery(_tsquery(groups, tokenizer), search_type="raw", config="simple")
+        query = SearchQuery(_tsquery(groups), search_type="raw", config="simple")
         # The GIN index finds matches in the whole document; the rank reads only the
         # small head (title and tags weigh most, then summary and regions; a match in the
         # body alone ranks by recency). alias(), not annotate(): a count skips the rank.
