@@ -1,11 +1,15 @@
+"""Public URLs of the reading site, search, feeds, sitemaps and shared previews (see ARCHITECTURE.md)."""
+
 from django.contrib.sitemaps.views import index as sitemap_index
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
 from django.views.decorators.cache import cache_page
 
-from articles import feeds, preview, views
-from articles.converters import UnicodeSlugConverter
-from articles.sitemaps import SITEMAPS
+from articles.newsroom import preview
+from articles.reading import feeds, views
+from articles.reading.converters import UnicodeSlugConverter
+from articles.reading.sitemaps import SITEMAPS
+from articles.search.views import search_results
 
 register_converter(UnicodeSlugConverter, "uslug")
 
@@ -18,7 +22,7 @@ urlpatterns = [
     path("channels/<uslug:slug>/", views.ChannelArticles.as_view(), name="channel"),
     path("tags/<uslug:slug>/", views.TagArticles.as_view(), name="tag"),
     path("archive/<int:year>/<int:month>/", views.MonthArchive.as_view(), name="archive"),
-    path("search/", views.search_results, name="search"),
+    path("search/", search_results, name="search"),
     path("feeds/rss/", feeds.LatestFeed(), name="feed-rss"),
     path("feeds/atom/", feeds.LatestAtomFeed(), name="feed-atom"),
     path("feeds/regions/<uslug:slug>/rss/", feeds.RegionFeed(), name="region-feed-rss"),

@@ -1,6 +1,7 @@
 """Checking and storing uploads by what they contain, never by their name or Content-Type.
 
-Only allowlisted kinds pass: JPEG/PNG/WebP images (decoded and re-encoded by Pillow, which
+Only allowlisted kinds pass: JPEG/PNG/WebP images (through the site's one image pipeline,
+`articles.media.pipeline`, which re-encodes them and so
 drops EXIF and any trailing payload), PDF and DOCX. Files get generated names under
 PRIVATE_MEDIA_ROOT; the name the submitter used is kept only for the download.
 """
@@ -10,7 +11,6 @@ import posixpath
 import re
 import unicodedata
 import uuid
-import warnings
 import zipfile
 from dataclasses import dataclass
 
@@ -19,8 +19,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
-from PIL import Image, ImageOps
 
+from articles.media import pipeline
 from submissions.models import Attachment
 from submissions.storage import private_storage
 
@@ -28,8 +28,8 @@ IMAGE = Attachment.Kind.IMAGE
 PDF = Attachment.Kind.PDF
 DOCX = Attachment.Kind.DOCX
 
-# Pillow format -> (extension, MIME type) of the re-encoded file.
-IMAGE_FORMATS = {"JPEG": ("jpg", "image/jpeg"), "PNG": ("png", "image/png"), "WEBP": ("webp", "image/webp")}
+# The picture formats the public forms accept (the pipeline knows each one's extension and type).
+IMAGE_FORMATS = ("JPEG", "PNG", "WEBP")
 KIND_NAMES = {IMAGE: "JPG、PNG、WebP 图片", PDF: "PDF", DOCX: "DOCX（Word）文档"}
 ACCEPT = {
     IMAGE: ".jpg,.jpeg,.png,.webp,image/jpeg,image/png,image/webp",
@@ -120,45 +120,11 @@ def sniff(data):
 
 
 def reencode_image(data, shown):
-    """Decode and re-encode an image: refuses decompression bombs, drops EXIF and metadata."""
-    broken = ValidationError(f"“{shown}”无法识别为有效的图片，文件可能已损坏。", code="image")
-    max_pixels = settings.SUBMISSIONS_MAX_IMAGE_PIXELS
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as image:
-                if image.format not in IMAGE_FORMATS:
-                    raise broken
-                if image.width * image.height > max_pixels:
-                    raise ValidationError(
-                        f"“{shown}”的像素尺寸过大（{image.width}×{image.height}），请缩小后再上传。",
-                        code="image_pixels",
-                    )
-                image.load()
-                extension, mime_type = IMAGE_FORMATS[image.format]
-                fmt = image.format
-                # Apply the EXIF orientation to the pixels, since the EXIF itself is dropped.
-                upright = ImageOps.exif_transpose(image)
-                out = io.BytesIO()
-                if fmt == "JPEG":
-                    if upright.mode not in ("RGB", "L"):
-                        upright = upright.convert("RGB")
-                    upright.save(out, "JPEG", quality=88, optimize=True)
-                elif fmt == "PNG":
-                    if upright.mode not in ("RGB", "RGBA", "L", "LA"):
-                        upright = upright.convert("RGBA")
-                    upright.save(out, "PNG", optimize=True)
-                else:
-                    if upright.mode not in ("RGB", "RGBA"):
-                        upright = upright.convert("RGBA")
-                    upright.save(out, "WEBP", quality=88)
-    except ValidationError:
-        raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ValidationError(f"“{shown}”的像素尺寸过大，请缩小后再上传。", code="image_pixels") from None
-    except (OSError, SyntaxError, ValueError, EOFError, Image.UnidentifiedImageError):
-        raise broken from None
-    return out.getvalue(), extension, mime_type
+    """Decode and re-encode an image through the site's one image pipeline (no EXIF, no bombs)."""
+    image = pipeline.clean(
+        data, max_pixels=settings.SUBMISSIONS_MAX_IMAGE_PIXELS, formats=IMAGE_FORMATS, name=shown
+    )
+    return image.content, image.extension, image.mime_type
 
 
 def check_docx(data, refused):

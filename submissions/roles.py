@@ -6,14 +6,14 @@
   reader's story into a draft is an editorial decision, and it needs `articles.add_article`
   and `articles.add_image` (see ContributionAdmin.has_convert_permission).
 - 总编辑 (chief editor): the same processing; with the newsroom permissions it already has
-  (articles.roles) the chief can also convert contributions to drafts.
+  (articles.newsroom.roles) the chief can also convert contributions to drafts.
 - 编辑 (editor): reads submissions with their attachments, history and notes; changes nothing.
 
-Only what is missing is added (`articles.roles.ensure_roles`), so running it again never
-undoes an administrator's changes.
+These grants join the newsroom's in the one roles registry, `articles.newsroom.roles`
+(registered from `SubmissionsConfig.ready()`), which says how definitions reach a database.
 """
 
-from articles.roles import CHIEF, EDITOR
+from articles.newsroom.roles import CHIEF, EDITOR
 
 OFFICER = "招商专员"
 
@@ -32,4 +32,4 @@ _PROCESS = [
     "submissions.change_contactmessage",
     "submissions.add_internalnote",  # notes are added, never edited or deleted
 ]
-ROLES = {OFFICER: _PROCESS, CHIEF: _PROCESS, EDITOR: _VIEW}
+GRANTS = {OFFICER: _PROCESS, CHIEF: _PROCESS, EDITOR: _VIEW}

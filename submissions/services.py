@@ -1,6 +1,5 @@
 """The rules for receiving and processing submissions; views and the admin call these."""
 
-import re
 from dataclasses import dataclass
 from functools import partial
 
@@ -10,7 +9,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.html import escape
 
-from articles import images
+from articles.content import richtext
+from articles.media import library, renditions
 from articles.models import Article, Image
 from submissions import attachments, deadlines, tasks, tracking
 from submissions.models import Attachment, Contribution, EntryRequest, StatusChange
@@ -117,13 +117,6 @@ def change_status(submission, new_status, user):
     return True
 
 
-_PARAGRAPH_BREAK = re.compile(r"\n\s*\n|\r?\n")
-
-
-def text_to_paragraphs(text):
-    return "".join(f"<p>{escape(part.strip())}</p>" for part in _PARAGRAPH_BREAK.split(text) if part.strip())
-
-
 @dataclass(frozen=True)
 class Conversion:
     """The draft a contribution became, and the images the media library refused."""
@@ -162,7 +155,7 @@ def convert_to_article(contribution, user):
             cover, figures = (pictures[0], pictures[1:]) if pictures else (None, [])
             article = Article(
                 title=locked.title,
-                body=text_to_paragraphs(locked.body) + "".join(_figure(picture) for picture in figures),
+                body=richtext.text_to_html(locked.body) + "".join(_figure(picture) for picture in figures),
                 status=Article.Status.DRAFT,
                 author=locked.name,
                 source=locked.organization or "读者投稿",
@@ -188,14 +181,14 @@ def _library_image(attachment, alt, contribution, user, written):
     files written are appended to `written` as soon as they exist, for the caller's cleanup.
     """
     with attachment.file.open("rb") as handle:
-        content = images.clean_upload(handle)
+        content = library.clean_upload(handle)
     picture = Image(alt_text=alt, credit=f"投稿人：{contribution.name}", uploaded_by=user)
     picture.file.save(content.name, content, save=False)
     written.append(picture.file.name)
     picture.save()
     try:
         # Now rather than after commit: Article.save writes srcset only for images that have them.
-        images.generate_renditions.call(picture.pk)
+        renditions.generate_renditions.call(picture.pk)
     except BaseException:
         # A half-made set of renditions is not in the row yet; find its files by their folder.
         storage, folder = picture.file.storage, f"renditions/{picture.pk}"

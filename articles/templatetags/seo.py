@@ -24,7 +24,7 @@ def article_jsonld(context, article):
     """A schema.org NewsArticle block, carrying the CSP nonce (it is data, never executed)."""
     request = context["request"]
     logo = _absolute(request, static("img/favicon.svg"))
-    image = _absolute(request, article.cover_image.url) if article.cover_image else logo
+    image = _absolute(request, article.cover.display_url) if article.cover_id else logo
     editor = article.responsible_editor
     data = {
         "@context": "https://schema.org",

@@ -5,8 +5,8 @@ from django.db import migrations
 
 
 def create_roles(apps, schema_editor):
-    from articles.roles import ensure_roles
-    from submissions.roles import ROLES
+    from articles.newsroom.roles import ensure_roles
+    from submissions.roles import GRANTS
 
     # Permissions are normally made after all migrations (post_migrate); make them now so the
     # groups can be given them on a fresh database.
@@ -14,7 +14,7 @@ def create_roles(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
-    ensure_roles(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"), ROLES)
+    ensure_roles(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"), GRANTS)
 
 
 def remove_roles(apps, schema_editor):

@@ -19,9 +19,10 @@ from django.utils import timezone
 from psycopg2.extras import execute_values
 
 from articles import search
+from articles.search import segmentation
 from articles.models import Article, Channel, Region
 
-DEMO = Path(__file__).resolve().parents[2] / "demo" / "stories.txt"
+DEMO = Path(__file__).resolve().parents[2] / "content" / "demo" / "stories.txt"
 PLACES = [
     ("亦庄", "北京经济技术开发区"), ("中关村", "中关村示范区"), ("海淀", "海淀区"), ("朝阳", "朝阳区"),
     ("西城", "西城区"), ("东城", "东城区"), ("丰台", "丰台区"), ("石景山", "石景山区"), ("通州", "通州区"),
@@ -90,12 +91,12 @@ class Command(BaseCommand):
             return
         self.stdout.write(f"生成 {wanted - have:,} 篇文章（只在第一次运行时需要）…")
         sentences = _demo_sentences()
-        tokenizer, _ = search._tokenizer_with_regions()
+        tokenizer, _ = segmentation.tokenizer_with_regions()
         token_cache = {}
 
         def tokens(text):
             if text not in token_cache:
-                token_cache[text] = " ".join(search.segment(text, tokenizer))
+                token_cache[text] = " ".join(segmentation.segment(text, tokenizer))
             return token_cache[text]
 
         channels = [
@@ -135,7 +136,7 @@ class Command(BaseCommand):
                         f"{tokens(title)} {tokens(topic)}",
                         f"{tokens(lead)} {tokens(region.name)} {tokens(region.aliases)}",
                         " ".join(tokens(s) for s in picked),
-                        " ".join(search.bigrams(" ".join([title, topic, lead, region.name, region.aliases, *picked]))),
+                        " ".join(segmentation.bigrams(" ".join([title, topic, lead, region.name, region.aliases, *picked]))),
                         region.pk,
                     )
                 )

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.importer import ImportFormatError, import_stories, parse
+from articles.content.importer import ImportFormatError, import_stories, parse
 from articles.models import Article
 
 

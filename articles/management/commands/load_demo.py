@@ -5,10 +5,10 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from articles.importer import import_stories, parse
+from articles.content.importer import import_stories, parse
 from articles.models import Article, Channel, Industry, Region
 
-DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
+DEMO_DIR = Path(__file__).resolve().parents[2] / "content" / "demo"
 
 
 class Command(BaseCommand):

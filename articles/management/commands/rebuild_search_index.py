@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from articles import search
+from articles.search import documents
 from articles.models import Article
 
 
@@ -41,7 +42,7 @@ class Command(BaseCommand):
         )
         with transaction.atomic():
             for article in articles:
-                fields = search.document_fields(search.document_parts(article))
+                fields = documents.document_fields(documents.document_parts(article))
                 Article.objects.filter(pk=article.pk).update(**fields)
         return len(ids)
 

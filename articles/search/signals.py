@@ -1,28 +1,11 @@
-"""Model-layer rules that must hold however an article or region is changed."""
+"""Keeping search documents current: rebuilt after commit whenever what they hold changes."""
 
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from articles import navigation, search, tasks
-from articles.models import Article, Channel, Region
-
-
-@receiver(m2m_changed, sender=Article.regions.through)
-def add_region_ancestors(sender, instance, action, reverse, **kwargs):
-    """A story filed under a park also belongs to its district, so district pages show it."""
-    if reverse or action not in {"post_add", "post_remove"}:
-        return
-    chosen = list(instance.regions.select_related("parent__parent"))
-    missing = {a.pk for r in chosen for a in r.ancestors()} - {r.pk for r in chosen}
-    if missing:
-        instance.regions.add(*missing)
-
-
-@receiver([post_save, post_delete], sender=Region)
-@receiver([post_save, post_delete], sender=Channel)
-def refresh_navigation(**kwargs):
-    navigation.invalidate()
+from articles.models import Article, Region
+from articles.search import documents, segmentation
 
 
 class _EnqueueOnCommit:
@@ -54,7 +37,7 @@ def _after_commit(task, object_id):
 @receiver(post_save, sender=Article)
 def reindex_saved_article(sender, instance, raw=False, **kwargs):
     if not raw:
-        _after_commit(tasks.reindex_article, instance.pk)
+        _after_commit(documents.reindex_article, instance.pk)
 
 
 @receiver(m2m_changed, sender=Article.regions.through)
@@ -66,13 +49,13 @@ def reindex_relabelled_article(sender, instance, action, reverse, **kwargs):
         return
     if reverse or not isinstance(instance, Article):
         for article_id in kwargs.get("pk_set") or ():
-            _after_commit(tasks.reindex_article, article_id)
+            _after_commit(documents.reindex_article, article_id)
     else:
-        _after_commit(tasks.reindex_article, instance.pk)
+        _after_commit(documents.reindex_article, instance.pk)
 
 
 @receiver([post_save, post_delete], sender=Region)
 def refresh_region_words(sender, instance, **kwargs):
-    search.forget_region_words()
+    segmentation.forget_region_words()
     if kwargs.get("created") is False:
-        _after_commit(tasks.reindex_region, instance.pk)
+        _after_commit(documents.reindex_region, instance.pk)

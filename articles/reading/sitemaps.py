@@ -1,3 +1,5 @@
+"""Sitemaps for crawlers: home, stories, listings and topics; only what readers may see."""
+
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max

@@ -12,8 +12,6 @@ from django.utils import timezone
 from django.views.generic import ListView
 from taggit.models import Tag
 
-from articles import search
-from articles.forms import SearchForm
 from articles.models import Article, Channel, Region, Topic
 
 
@@ -150,34 +148,6 @@ class MonthArchive(ArticleListView):
 
     def page_title(self):
         return f"{self.start.year}年{self.start.month}月"
-
-
-def search_results(request):
-    """/search/?q=…: ranked, highlighted results with filters; invalid filters are reported."""
-    form = SearchForm(request.GET or None)
-    form.is_valid()
-    q = form.cleaned_data.get("q", "") if form.is_bound else ""
-    page = None
-    groups = search.query_terms(q) if q else []
-    if groups:
-        results = search.search(form.filter(Article.objects.published().for_listing()), q)
-        with search.index_scans():
-            page = search.paginate(results, request.GET.get("page"), settings.ARTICLES_PER_PAGE)
-        for article in page:
-            if article.summary:
-                article.snippet = search.highlight(article.summary, groups)
-            else:
-                article.snippet = search.highlight(article.body, groups, is_html=True)
-            article.title_marked = search.highlight(article.title, groups, length=200)
-    context = {
-        "form": form,
-        "q": q,
-        "page_obj": page,
-        "popular": []
-        if page and page.paginator.count
-        else Article.objects.published().popular().only("id", "title")[:8],
-    }
-    return render(request, "articles/search.html", context)
 
 
 def robots_txt(request):

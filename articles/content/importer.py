@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from articles import richtext
+from articles.content import richtext
 from articles.models import Article
 
 _DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from articles.models import Channel, Industry, Region
-from articles.search import MAX_QUERY_LENGTH
+from articles.search.segmentation import MAX_QUERY_LENGTH
 
 
 class SearchForm(forms.Form):

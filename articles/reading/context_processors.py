@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from articles import navigation
+from articles.reading import navigation
 
 
 def site_navigation(request):

@@ -1,3 +1,6 @@
+"""URL converters for the public pages."""
+
+
 class UnicodeSlugConverter:
     """Slugs that may hold Chinese characters, as taggit and allow_unicode SlugFields make them."""
 

@@ -1,0 +1,230 @@
+"""Articles in the admin: the list with publication states, the change form and workflow buttons.
+
+Every permission question goes to `articles.newsroom.policy`; every status change to
+`articles.newsroom.workflow`. History pages come from `ArticleHistoryMixin`.
+"""
+
+import reversion
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+from articles import search
+from articles.admin.forms import ArticleAdminForm
+from articles.admin.history import ArticleHistoryMixin
+from articles.media import html as media_html
+from articles.models import Article, PublicationState
+from articles.newsroom import policy, workflow
+from articles.newsroom.policy import TRANSITIONS
+
+State = PublicationState
+_THUMB = '<img class="admin-thumb" src="{}" alt="" width="64" height="40" loading="lazy">'
+
+
+class StatusFilter(admin.SimpleListFilter):
+    title = "发布安排"
+    parameter_name = "schedule"
+
+    def lookups(self, request, model_admin):
+        return [("scheduled", "定时发布"), ("live", "前台可见"), ("expiring", "定时下线"), ("expired", "已到期下线")]
+
+    def queryset(self, request, queryset):
+        chosen = {
+            "scheduled": queryset.scheduled,
+            "live": queryset.published,
+            "expiring": queryset.expiring,
+            "expired": queryset.expired,
+        }.get(self.value())
+        return chosen() if chosen else queryset
+
+
+def _workflow_action(name, description):
+    def action(modeladmin, request, queryset):
+        done, skipped = workflow.apply_many(queryset, name, request.user)
+        label = TRANSITIONS[name].label
+        if done:
+            modeladmin.message_user(request, f"已{label} {len(done)} 篇文章。", messages.SUCCESS)
+        if skipped:
+            titles = "、".join(a.title for a in skipped[:5]) + ("等" if len(skipped) > 5 else "")
+            modeladmin.message_user(
+                request, f"{len(skipped)} 篇文章当前状态不能{label}，未作改动：{titles}", messages.WARNING
+            )
+
+    action.__name__ = f"{name}_selected"
+    action.short_description = description
+    action.allowed_permissions = (name,)
+    return action
+
+
+@admin.register(Article)
+class ArticleAdmin(ArticleHistoryMixin, admin.ModelAdmin):
+    form = ArticleAdminForm
+    change_form_template = "admin/articles/article/change_form.html"
+    list_display = [
+        "thumbnail", "title", "status_badge", "region_names", "channel", "publish_at", "flags", "view_count",
+    ]  # fmt: skip
+    list_display_links = ["thumbnail", "title"]
+    list_filter = [
+        "status", StatusFilter, "regions", "channel", "industries", "is_headline", "is_pinned", "is_featured",
+    ]  # fmt: skip
+    list_select_related = ["channel", "cover"]
+    search_fields = ["title", "summary", "source", "author"]
+    date_hierarchy = "publish_at"
+    autocomplete_fields = ["regions", "industries", "channel", "responsible_editor", "cover"]
+    actions = [
+        _workflow_action("submit", "提交审核"),
+        _workflow_action("publish", "发布（含定时发布）"),
+        _workflow_action("reject", "退回修改"),
+        _workflow_action("archive", "下线"),
+    ]
+    fieldsets = [
+        (None, {"fields": ["title", "subtitle", "summary", "body", "loaded_version"]}),
+        ("封面", {"fields": ["cover", "cover_alt"]}),
+        ("来源与署名", {"fields": ["source", "author", "responsible_editor"]}),
+        ("分类", {"fields": ["channel", "regions", "industries", "tags"]}),
+        ("发布", {"fields": ["status", "publish_at", "expire_at", "is_headline", "is_pinned", "is_featured"]}),
+        ("流转记录", {"fields": ["transition_log"], "classes": ["collapse"]}),
+        (
+            "统计",
+            {"fields": ["view_count", "created_by", "created_at", "updated_at", "version"], "classes": ["collapse"]},
+        ),
+    ]
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
+    # ----- permissions: all from the newsroom policy -----
+
+    def has_change_permission(self, request, obj=None):
+        return policy.can_edit(request.user, obj)
+
+    def has_submit_permission(self, request):
+        return policy.may_apply(request.user, "submit")
+
+    def has_publish_permission(self, request):
+        return policy.may_apply(request.user, "publish")
+
+    def has_reject_permission(self, request):
+        return policy.may_apply(request.user, "reject")
+
+    def has_archive_permission(self, request):
+        return policy.may_apply(request.user, "archive")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = ["status", "transition_log", "view_count", "created_by", "created_at", "updated_at", "version"]
+        if not policy.can_publish(request.user):
+            fields += policy.PUBLISHING_FIELDS
+        return fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("regions")
+
+    def get_search_results(self, request, queryset, search_term):
+        """The readers' search engine (segmentation, synonyms, aliases), drafts included,
+        plus the source and author fields that are not part of the search document."""
+        term = search_term.replace("\x00", "").strip()  # PostgreSQL refuses NUL in text
+        if not term:
+            return queryset, False
+        matches = search.search(queryset, term).values("pk")
+        found = queryset.filter(Q(pk__in=matches) | Q(source__icontains=term) | Q(author__icontains=term))
+        return found, False
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        """The form, knowing the workflow button pressed; a button the user may not press is 403."""
+        form = super().get_form(request, obj, change=change, **kwargs)
+        name = (request.POST.get("_transition") if request.method == "POST" else None) or None
+        if name and not policy.may_apply(request.user, name, obj):
+            raise PermissionDenied("您没有执行此操作的权限。")
+        return type(form.__name__, (form,), {"transition": name})
+
+    # ----- list columns -----
+
+    @admin.display(description="图")
+    def thumbnail(self, obj):
+        if obj.cover_id:
+            return format_html(_THUMB, media_html.thumbnail_url(obj.cover))
+        return mark_safe('<span class="admin-thumb admin-thumb-empty" aria-hidden="true"></span>')
+
+    @admin.display(description="状态", ordering="status")
+    def status_badge(self, obj):
+        state = obj.publication_state
+        label, css = obj.get_status_display(), obj.status
+        if state == State.SCHEDULED:
+            label, css = f"定时发布 {timezone.localtime(obj.publish_at):%m-%d %H:%M}", "scheduled"
+        elif state == State.EXPIRED:
+            label, css = state.label, "expired"
+        badge = format_html('<span class="status-badge status-{}">{}</span>', css, label)
+        if obj.expire_at and state in {State.SCHEDULED, State.LIVE}:
+            note = f"{timezone.localtime(obj.expire_at):%m-%d %H:%M}"
+            badge += format_html('<br><small class="status-note">定时下线 {}</small>', note)
+        return badge
+
+    @admin.display(description="流转记录")
+    def transition_log(self, obj):
+        rows = obj.transitions.select_related("user")[:50] if obj and obj.pk else []
+        if not rows:
+            return "—"
+        items = format_html_join(
+            "",
+            "<li>{} {} {} → {}</li>",
+            (
+                (
+                    f"{timezone.localtime(t.at):%Y-%m-%d %H:%M}",
+                    (t.user.get_full_name() or t.user.username) if t.user else "—",
+                    t.get_from_status_display(),
+                    t.get_to_status_display(),
+                )
+                for t in rows
+            ),
+        )
+        return format_html('<ul class="transition-log">{}</ul>', items)
+
+    @admin.display(description="区域")
+    def region_names(self, obj):
+        return "、".join(r.name for r in obj.regions.all()) or "—"
+
+    @admin.display(description="标记")
+    def flags(self, obj):
+        names = [n for n, on in (("头条", obj.is_headline), ("置顶", obj.is_pinned), ("推荐", obj.is_featured)) if on]
+        return " ".join(names) or "—"
+
+    # ----- saving: one revision, one save, the workflow move included -----
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        with reversion.create_revision():
+            reversion.set_user(request.user)
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        article = obj or Article(created_by=request.user)
+        can_save = add or self.has_change_permission(request, obj)
+        context["transitions"] = policy.available(request.user, article) if can_save else []
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        if not form.transition:
+            super().save_model(request, obj, form, change)
+            reversion.set_comment("修改" if change else "新建")
+            return
+        # The form checked the move on the row it holds locked; the edits ride along.
+        workflow.apply(obj, form.transition, request.user, checked=True)
+        self.message_user(request, _transition_message(obj, form.transition), messages.SUCCESS)
+
+    def changelist_view(self, request, extra_context=None):
+        # A crafted POST naming a workflow action the user may not run is refused outright.
+        action = request.POST.get("action", "") if request.method == "POST" else ""
+        name = action.removesuffix("_selected")
+        if name in TRANSITIONS and not policy.may_apply(request.user, name):
+            raise PermissionDenied("您没有执行此操作的权限。")
+        return super().changelist_view(request, extra_context)
+
+
+def _transition_message(article, name):
+    if name == "publish" and article.is_scheduled:
+        return f"“{article.title}”已定时发布，将于 {timezone.localtime(article.publish_at):%Y-%m-%d %H:%M} 上线。"
+    return f"“{article.title}”已{TRANSITIONS[name].label}。"

@@ -1,0 +1,91 @@
+"""The article admin's extra pages: preview, version history, compare and restore.
+
+A mixin for ArticleAdmin; the rules live in `articles.newsroom.revisions` and `.preview`,
+and every page asks the admin's own permission methods (which ask the newsroom policy).
+"""
+
+from django.contrib import messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from reversion.models import Version
+
+from articles.models import Article
+from articles.newsroom import preview, revisions
+
+
+class ArticleHistoryMixin:
+    def get_urls(self):
+        def view(fn):
+            return self.admin_site.admin_view(fn)
+
+        return [
+            path("<path:object_id>/preview/", view(self.preview_view), name="articles_article_preview"),
+            path("<path:object_id>/revisions/", view(self.revisions_view), name="articles_article_revisions"),
+            path(
+                "<path:object_id>/revisions/compare/",
+                view(self.compare_view),
+                name="articles_article_revisions_compare",
+            ),
+            path(
+                "<path:object_id>/revisions/<int:version_id>/restore/",
+                view(self.restore_view),
+                name="articles_article_revision_restore",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _article_or_403(self, request, object_id):
+        article = get_object_or_404(Article, pk=unquote(object_id))
+        if not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        return article
+
+    def _history_page(self, request, article, title, template, **context):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"{title}：{article.title}",
+            "article": article,
+            "can_restore": self.has_change_permission(request, article),
+            **context,
+        }
+        return TemplateResponse(request, f"admin/articles/article/{template}", context)
+
+    def preview_view(self, request, object_id):
+        article = self._article_or_403(request, object_id)
+        return preview.staff_preview(request, article.pk)
+
+    def revisions_view(self, request, object_id):
+        article = self._article_or_403(request, object_id)
+        return self._history_page(request, article, "版本历史", "revisions.html", versions=revisions.history(article))
+
+    def compare_view(self, request, object_id):
+        article = self._article_or_403(request, object_id)
+        versions = revisions.history(article)
+        try:
+            older = versions.get(pk=int(request.GET.get("from", "")))
+            newer = versions.get(pk=int(request.GET.get("to", "")))
+        except (ValueError, Version.DoesNotExist):
+            self.message_user(request, "请选择这篇文章的两个版本进行比较。", messages.ERROR)
+            return redirect("admin:articles_article_revisions", article.pk)
+        if older.revision.date_created > newer.revision.date_created:
+            older, newer = newer, older
+        diffs = revisions.compare(older, newer)
+        return self._history_page(
+            request, article, "版本比较", "revision_compare.html", older=older, newer=newer, diffs=diffs
+        )
+
+    def restore_view(self, request, object_id, version_id):
+        article = self._article_or_403(request, object_id)
+        if request.method != "POST" or not self.has_change_permission(request, article):
+            raise PermissionDenied
+        version = get_object_or_404(revisions.history(article), pk=version_id)
+        revisions.restore(article, version, request.user)
+        when = timezone.localtime(version.revision.date_created)
+        self.message_user(request, f"已恢复到 {when:%Y-%m-%d %H:%M} 的版本（已另存为新版本）。", messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))

@@ -1,0 +1,1 @@
+"""The media library: the image pipeline, uploads, renditions and images in HTML."""

@@ -1,0 +1,222 @@
+"""Articles (the district investment stories) and the record of their workflow steps."""
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from taggit.managers import TaggableManager
+
+from articles.content import richtext
+from articles.media import html as media_html
+from articles.models.image import Image
+from articles.models.publication import ArticleQuerySet, PublicationState, Status, publication_state
+from articles.models.taxonomy import Channel, Industry, Region
+
+
+class Article(models.Model):
+    """A story: sanitised HTML body, classification, workflow status and publication times.
+
+    `Article.objects.published()` is what readers may see; `publication_state` says the same
+    of one article. Status changes go through `articles.newsroom.workflow`.
+    """
+
+    Status = Status
+
+    title = models.CharField("标题", max_length=200)
+    subtitle = models.CharField("副标题", max_length=200, blank=True)
+    summary = models.TextField("摘要", max_length=500, blank=True, help_text="留空时自动取正文开头。")
+    body = models.TextField("正文", help_text="HTML；保存时按白名单清洗。")
+    cover = models.ForeignKey(
+        Image,
+        verbose_name="封面图",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cover_of",
+        help_text="从图片库选择；图片说明（替代文本）必填。",
+    )
+    cover_alt = models.CharField("封面图说明", max_length=200, blank=True, help_text="留空时使用图片库中的图片说明。")
+    source = models.CharField("来源", max_length=100, default="北京招商资讯网")
+    author = models.CharField("作者", max_length=100, blank=True)
+    responsible_editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="责任编辑",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="edited_articles",
+    )
+    regions = models.ManyToManyField(Region, verbose_name="区域", blank=True, related_name="articles")
+    channel = models.ForeignKey(
+        Channel, verbose_name="栏目", null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+    )
+    industries = models.ManyToManyField(Industry, verbose_name="产业", blank=True, related_name="articles")
+    tags = TaggableManager("标签", blank=True, help_text="以逗号分隔。")
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    publish_at = models.DateTimeField("发布时间", default=timezone.now, db_index=True)
+    expire_at = models.DateTimeField(
+        "下线时间", null=True, blank=True, help_text="到时自动从前台下线；留空表示不下线。"
+    )
+    is_headline = models.BooleanField("头条", default=False)
+    is_pinned = models.BooleanField("置顶", default=False)
+    is_featured = models.BooleanField("推荐", default=False)
+    view_count = models.PositiveIntegerField("浏览次数", default=0, editable=False)
+    # Weighted, jieba-segmented tsvector maintained by articles.search (PostgreSQL only).
+    search_document = SearchVectorField("检索文档", null=True, editable=False)
+    # Its title/tags (A) and summary/regions (B) part alone: small enough to stay in the
+    # row, so ranking thousands of matches never reads the large document from TOAST.
+    search_head = SearchVectorField("检索摘要", null=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="创建人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="created_articles",
+        editable=False,
+    )
+    # Bumped on every save: a form loaded at version N cannot overwrite version N+1 (stale save).
+    version = models.PositiveIntegerField("版本号", default=1, editable=False)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "文章"
+        verbose_name_plural = "文章"
+        ordering = ["-publish_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "publish_at"], name="article_status_publish_idx"),
+            models.Index(fields=["-view_count"], name="article_views_idx"),
+            # Created on PostgreSQL only, by migration 0002 (SQLite has no GIN).
+            GinIndex(fields=["search_document"], name="article_search_gin"),
+        ]
+        permissions = [
+            ("submit_article", "可提交文章审核"),
+            ("publish_article", "可发布和定时发布文章"),
+            ("archive_article", "可下线文章"),
+            ("edit_others_article", "可编辑他人的文章"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        # Sanitise on every save so no path (admin, import, shell) can store unsafe HTML.
+        self.body = richtext.prepare_body(self.body)
+        if not self.summary.strip():
+            self.summary = richtext.summarize(self.body)
+        self.body = media_html.responsive_body(self.body, Image.objects.by_file_name)
+        if self.cover_id:
+            self.cover_alt = self.cover_alt.strip() or self.cover.alt_text
+        if not self._state.adding:
+            self.version += 1
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            extra = {"version"} | ({"summary"} if "body" in update_fields else set())
+            kwargs["update_fields"] = {*update_fields, *extra}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", args=[self.pk])
+
+    @property
+    def publication_state(self):
+        """Draft, in review, scheduled, live, expired or archived, as of now."""
+        return publication_state(self.status, self.publish_at, self.expire_at)
+
+    @property
+    def is_scheduled(self):
+        """Published, but its publication time has not come yet (定时发布)."""
+        return self.publication_state == PublicationState.SCHEDULED
+
+    @property
+    def is_expired(self):
+        return self.publication_state == PublicationState.EXPIRED
+
+    @property
+    def is_published(self):
+        """Visible to readers now: the single-article form of `Article.objects.published()`."""
+        return self.publication_state == PublicationState.LIVE
+
+    @property
+    def sections(self):
+        """The (anchor, heading) pairs of the body, for the table of contents."""
+        return richtext.table_of_contents(self.body)
+
+    def record_view(self):
+        """Count one view in the database itself, so concurrent requests never lose one."""
+        type(self).objects.filter(pk=self.pk).update(view_count=F("view_count") + 1)
+        self.view_count += 1
+
+    def neighbours(self):
+        """(previous, next) published stories in publication order: older and newer."""
+        visible = type(self).objects.published().only("id", "title", "publish_at")
+        older = visible.filter(
+            Q(publish_at__lt=self.publish_at) | Q(publish_at=self.publish_at, id__lt=self.pk)
+        ).order_by("-publish_at", "-id")
+        newer = visible.filter(
+            Q(publish_at__gt=self.publish_at) | Q(publish_at=self.publish_at, id__gt=self.pk)
+        ).order_by("publish_at", "id")
+        previous = next_ = None
+        # One query: both neighbours are picked by sliced subqueries.
+        rows = visible.filter(Q(pk__in=older.values("pk")[:1]) | Q(pk__in=newer.values("pk")[:1]))
+        for row in rows:
+            if (row.publish_at, row.pk) < (self.publish_at, self.pk):
+                previous = row
+            else:
+                next_ = row
+        return previous, next_
+
+    def related(self, limit=5):
+        """Published stories that share tags, regions or the channel, the closest first.
+
+        A shared tag weighs most, then a shared region, then the same channel (which keeps
+        the list useful for a story whose tags and regions are its own), then recency.
+        """
+        tag_ids = [t.pk for t in self.tags.all()]
+        region_ids = [r.pk for r in self.regions.all()]
+        shared = Q(tags__in=tag_ids) | Q(regions__in=region_ids)
+        if self.channel_id:
+            shared |= Q(channel_id=self.channel_id)
+        score = (
+            models.Count("tags", filter=Q(tags__in=tag_ids), distinct=True) * 4
+            + models.Count("regions", filter=Q(regions__in=region_ids), distinct=True) * 2
+            + models.Case(models.When(channel_id=self.channel_id, then=1), default=0)
+        )
+        return (
+            type(self)
+            .objects.published()
+            .filter(shared)
+            .exclude(pk=self.pk)
+            .annotate(score=score)
+            .only("id", "title", "publish_at")
+            .order_by("-score", "-publish_at", "-id")[:limit]
+        )
+
+
+class ArticleTransition(models.Model):
+    """One step of an article's workflow: who moved it from which status to which, and when."""
+
+    article = models.ForeignKey(Article, verbose_name="文章", on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField("原状态", max_length=10, choices=Status.choices)
+    to_status = models.CharField("新状态", max_length=10, choices=Status.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "流转记录"
+        verbose_name_plural = "流转记录"
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+

@@ -1,0 +1,1 @@
+"""The reading site: public pages, feeds, sitemaps and the cached navigation."""
