@@ -121,9 +121,7 @@ def sniff(data):
 
 def reencode_image(data, shown):
     """Decode and re-encode an image through the site's one image pipeline (no EXIF, no bombs)."""
-    image = pipeline.clean(
-        data, max_pixels=settings.SUBMISSIONS_MAX_IMAGE_PIXELS, formats=IMAGE_FORMATS, name=shown
-    )
+    image = pipeline.clean(data, max_pixels=settings.SUBMISSIONS_MAX_IMAGE_PIXELS, formats=IMAGE_FORMATS, name=shown)
     return image.content, image.extension, image.mime_type
 
 

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
@@ -153,51 +153,6 @@ class Article(models.Model):
         type(self).objects.filter(pk=self.pk).update(view_count=F("view_count") + 1)
         self.view_count += 1
 
-    def neighbours(self):
-        """(previous, next) published stories in publication order: older and newer."""
-        visible = type(self).objects.published().only("id", "title", "publish_at")
-        older = visible.filter(
-            Q(publish_at__lt=self.publish_at) | Q(publish_at=self.publish_at, id__lt=self.pk)
-        ).order_by("-publish_at", "-id")
-        newer = visible.filter(
-            Q(publish_at__gt=self.publish_at) | Q(publish_at=self.publish_at, id__gt=self.pk)
-        ).order_by("publish_at", "id")
-        previous = next_ = None
-        # One query: both neighbours are picked by sliced subqueries.
-        rows = visible.filter(Q(pk__in=older.values("pk")[:1]) | Q(pk__in=newer.values("pk")[:1]))
-        for row in rows:
-            if (row.publish_at, row.pk) < (self.publish_at, self.pk):
-                previous = row
-            else:
-                next_ = row
-        return previous, next_
-
-    def related(self, limit=5):
-        """Published stories that share tags, regions or the channel, the closest first.
-
-        A shared tag weighs most, then a shared region, then the same channel (which keeps
-        the list useful for a story whose tags and regions are its own), then recency.
-        """
-        tag_ids = [t.pk for t in self.tags.all()]
-        region_ids = [r.pk for r in self.regions.all()]
-        shared = Q(tags__in=tag_ids) | Q(regions__in=region_ids)
-        if self.channel_id:
-            shared |= Q(channel_id=self.channel_id)
-        score = (
-            models.Count("tags", filter=Q(tags__in=tag_ids), distinct=True) * 4
-            + models.Count("regions", filter=Q(regions__in=region_ids), distinct=True) * 2
-            + models.Case(models.When(channel_id=self.channel_id, then=1), default=0)
-        )
-        return (
-            type(self)
-            .objects.published()
-            .filter(shared)
-            .exclude(pk=self.pk)
-            .annotate(score=score)
-            .only("id", "title", "publish_at")
-            .order_by("-score", "-publish_at", "-id")[:limit]
-        )
-
 
 class ArticleTransition(models.Model):
     """One step of an article's workflow: who moved it from which status to which, and when."""
@@ -218,5 +173,3 @@ class ArticleTransition(models.Model):
 
     def __str__(self):
         return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
-
-

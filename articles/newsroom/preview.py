@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from articles.models import Article
+from articles.reading import related
 
 _SALT = "articles.preview"
 
@@ -49,12 +50,8 @@ def _articles():
 
 
 def render_preview(request, article, shared=False):
-    previous, next_ = article.neighbours() if article.pk else (None, None)
     context = {
-        "article": article,
-        "previous": previous,
-        "next": next_,
-        "related": article.related(),
+        **related.article_page(article),
         "preview_shared": shared,
         "preview_share_url": None if shared else shared_url(request, article),
         "preview_expires": None if shared else expires_at(),

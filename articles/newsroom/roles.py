@@ -122,7 +122,9 @@ def compare(group_model, permission_model, roles=None):
         group = group_model.objects.filter(name=name).first()
         held = set()
         if group is not None:
-            held = {f"{app}.{code}" for app, code in group.permissions.values_list("content_type__app_label", "codename")}
+            held = {
+                f"{app}.{code}" for app, code in group.permissions.values_list("content_type__app_label", "codename")
+            }
         diffs.append(
             RoleDiff(
                 role=name,

@@ -13,6 +13,7 @@ from django.views.generic import ListView
 from taggit.models import Tag
 
 from articles.models import Article, Channel, Region, Topic
+from articles.reading import related
 
 
 def home(request):
@@ -48,14 +49,7 @@ def article_detail(request, pk):
         pk=pk,
     )
     article.record_view()
-    previous, next_ = article.neighbours()
-    context = {
-        "article": article,
-        "previous": previous,
-        "next": next_,
-        "related": article.related(),
-    }
-    return render(request, "articles/article_detail.html", context)
+    return render(request, "articles/article_detail.html", related.article_page(article))
 
 
 class ArticleListView(ListView):

@@ -19,8 +19,8 @@ from django.utils import timezone
 from psycopg2.extras import execute_values
 
 from articles import search
-from articles.search import segmentation
 from articles.models import Article, Channel, Region
+from articles.search import segmentation
 
 DEMO = Path(__file__).resolve().parents[2] / "content" / "demo" / "stories.txt"
 PLACES = [
@@ -136,7 +136,9 @@ class Command(BaseCommand):
                         f"{tokens(title)} {tokens(topic)}",
                         f"{tokens(lead)} {tokens(region.name)} {tokens(region.aliases)}",
                         " ".join(tokens(s) for s in picked),
-                        " ".join(segmentation.bigrams(" ".join([title, topic, lead, region.name, region.aliases, *picked]))),
+                        " ".join(
+                            segmentation.bigrams(" ".join([title, topic, lead, region.name, region.aliases, *picked]))
+                        ),
                         region.pk,
                     )
                 )

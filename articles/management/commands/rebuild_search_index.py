@@ -5,8 +5,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from articles import search
-from articles.search import documents
 from articles.models import Article
+from articles.search import documents
 
 
 class Command(BaseCommand):
