@@ -1,6 +1,5 @@
 """Articles (the district investment stories) and the record of their workflow steps."""
 
-from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -14,6 +13,7 @@ from articles.media import html as media_html
 from articles.models.image import Image
 from articles.models.publication import ArticleQuerySet, PublicationState, Status, publication_state
 from articles.models.taxonomy import Channel, Industry, Region
+from newsportal.fields import staff_member
 
 
 class Article(models.Model):
@@ -41,14 +41,7 @@ class Article(models.Model):
     cover_alt = models.CharField("封面图说明", max_length=200, blank=True, help_text="留空时使用图片库中的图片说明。")
     source = models.CharField("来源", max_length=100, default="北京招商资讯网")
     author = models.CharField("作者", max_length=100, blank=True)
-    responsible_editor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="责任编辑",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="edited_articles",
-    )
+    responsible_editor = staff_member("责任编辑", related_name="edited_articles")
     regions = models.ManyToManyField(Region, verbose_name="区域", blank=True, related_name="articles")
     channel = models.ForeignKey(
         Channel, verbose_name="栏目", null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
@@ -69,15 +62,7 @@ class Article(models.Model):
     # Its title/tags (A) and summary/regions (B) part alone: small enough to stay in the
     # row, so ranking thousands of matches never reads the large document from TOAST.
     search_head = SearchVectorField("检索摘要", null=True, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="创建人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="created_articles",
-        editable=False,
-    )
+    created_by = staff_member("创建人", related_name="created_articles", editable=False)
     # Bumped on every save: a form loaded at version N cannot overwrite version N+1 (stale save).
     version = models.PositiveIntegerField("版本号", default=1, editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
@@ -160,9 +145,7 @@ class ArticleTransition(models.Model):
     article = models.ForeignKey(Article, verbose_name="文章", on_delete=models.CASCADE, related_name="transitions")
     from_status = models.CharField("原状态", max_length=10, choices=Status.choices)
     to_status = models.CharField("新状态", max_length=10, choices=Status.choices)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    user = staff_member("操作人", blank=False)
     at = models.DateTimeField("时间", default=timezone.now, db_index=True)
     note = models.CharField("说明", max_length=200, blank=True)
 

@@ -1,9 +1,9 @@
 """The media library's records: one row per picture, with its renditions listed."""
 
-from django.conf import settings
 from django.db import models
 
 from articles.media import html as media_html
+from newsportal.fields import staff_member
 
 
 class ImageQuerySet(models.QuerySet):
@@ -26,9 +26,7 @@ class Image(models.Model):
     width = models.PositiveIntegerField("宽度", default=0, editable=False)
     height = models.PositiveIntegerField("高度", default=0, editable=False)
     renditions = models.JSONField("缩放版本", default=list, blank=True, editable=False)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    uploaded_by = staff_member("上传人", blank=False)
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True, db_index=True)
 
     objects = ImageQuerySet.as_manager()
