@@ -31,18 +31,28 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
-class AttachmentInline(GenericTabularInline):
-    model = Attachment
-    fields = ["label", "download", "kind", "file_size", "created_at"]
-    readonly_fields = fields
-    extra = 0
+class AppendOnlyInline(GenericTabularInline):
+    """Rows are never changed or deleted here: what was recorded stays as it was."""
+
     can_delete = False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(AppendOnlyInline):
+    """Rows are only shown: they come from the submission's processing, not from this form."""
+
+    extra = 0
 
     def has_add_permission(self, request, obj=None):
         return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
+
+class AttachmentInline(ReadOnlyInline):
+    model = Attachment
+    fields = ["label", "download", "kind", "file_size", "created_at"]
+    readonly_fields = fields
 
     @admin.display(description="文件")
     def download(self, obj):
@@ -54,22 +64,14 @@ class AttachmentInline(GenericTabularInline):
         return filesizeformat(obj.size)
 
 
-class StatusChangeInline(GenericTabularInline):
+class StatusChangeInline(ReadOnlyInline):
     model = StatusChange
     verbose_name_plural = "状态记录"
     fields = ["changed_at", "from_label", "to_label", "changed_by_name"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("content_type", "changed_by")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="原状态")
     def from_label(self, obj):
@@ -86,20 +88,16 @@ class StatusChangeInline(GenericTabularInline):
         return obj.changed_by.get_full_name() or obj.changed_by.get_username()
 
 
-class InternalNoteInline(GenericTabularInline):
+class InternalNoteInline(AppendOnlyInline):
     """Notes are added, never edited: the record of who said what stays as it was."""
 
     model = InternalNote
     fields = ["text", "author", "created_at"]
     readonly_fields = ["author", "created_at"]
     extra = 1
-    can_delete = False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("author")
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class SubmissionAdminForm(forms.ModelForm):
@@ -226,6 +224,15 @@ COMMON_COLUMNS = [
 REPLY_COLUMNS = [("公开答复", "public_reply"), ("答复时间", "replied_at")]
 
 
+def submission_fieldsets(*sections):
+    """The 受理 and 办理 sections every kind shows first, then its own (title, field names) sections."""
+    return [
+        ("受理", {"fields": SubmissionAdmin.record_fields}),
+        ("办理", {"fields": SubmissionAdmin.processing_fields}),
+        *((title, {"fields": fields}) for title, fields in sections),
+    ]
+
+
 @admin.register(Contribution)
 class ContributionAdmin(SubmissionAdmin):
     list_display = [
@@ -237,12 +244,10 @@ class ContributionAdmin(SubmissionAdmin):
     search_fields = ["tracking_number", "title", "name", "phone", "email", "organization"]
     actions = [*SubmissionAdmin.actions, "convert_to_article"]
     change_form_template = "admin/submissions/contribution/change_form.html"
-    fieldsets = [
-        ("受理", {"fields": SubmissionAdmin.record_fields}),
-        ("办理", {"fields": SubmissionAdmin.processing_fields}),
-        ("投稿内容", {"fields": ["title", "body", "region", "article_link"]}),
-        ("投稿人", {"fields": ["name", "phone", "email", "organization", "terms_accepted_at"]}),
-    ]
+    fieldsets = submission_fieldsets(
+        ("投稿内容", ["title", "body", "region", "article_link"]),
+        ("投稿人", ["name", "phone", "email", "organization", "terms_accepted_at"]),
+    )
     export_columns = [
         *COMMON_COLUMNS,
         ("标题", "title"),
@@ -328,25 +333,12 @@ class EntryRequestAdmin(SubmissionAdmin):
     list_filter = ["status", OverdueFilter, "industry", "region", "assignee"]
     list_select_related = ["assignee", "industry", "region"]
     search_fields = ["tracking_number", "company_name", "credit_code", "contact_name", "phone", "email"]
-    fieldsets = [
-        ("受理", {"fields": SubmissionAdmin.record_fields}),
-        ("办理", {"fields": SubmissionAdmin.processing_fields}),
-        (
-            "企业信息",
-            {
-                "fields": [
-                    "company_name",
-                    "credit_code",
-                    "industry",
-                    "region",
-                    "investment_amount",
-                    "employee_count",
-                    "requirements",
-                ]
-            },
-        ),  # fmt: skip
-        ("联系人", {"fields": ["contact_name", "phone", "email"]}),
-    ]
+    fieldsets = submission_fieldsets(
+        ("企业信息", [
+            "company_name", "credit_code", "industry", "region", "investment_amount", "employee_count", "requirements",
+        ]),
+        ("联系人", ["contact_name", "phone", "email"]),
+    )  # fmt: skip
     export_columns = [
         *COMMON_COLUMNS,
         ("企业名称", "company_name"),
@@ -371,11 +363,7 @@ class ContactMessageAdmin(SubmissionAdmin):
     list_display = ["tracking_number", "name", "contact", "status", "assignee", "received_at", "overdue_marker"]
     list_filter = ["status", OverdueFilter, "assignee"]
     search_fields = ["tracking_number", "name", "contact", "message"]
-    fieldsets = [
-        ("受理", {"fields": SubmissionAdmin.record_fields}),
-        ("办理", {"fields": SubmissionAdmin.processing_fields}),
-        ("留言", {"fields": ["name", "contact", "email", "message"]}),
-    ]
+    fieldsets = submission_fieldsets(("留言", ["name", "contact", "email", "message"]))
     export_columns = [
         *COMMON_COLUMNS,
         ("姓名", "name"),

@@ -42,14 +42,15 @@ def _safe_csv(value):
     return value
 
 
-def _filename(stem, extension):
-    return f"{stem}-{timezone.localdate():%Y%m%d}.{extension}"
+def _as_download(response, stem, extension):
+    """`response` as a file to save, named after `stem` and today's (local) date."""
+    response["Content-Disposition"] = f'attachment; filename="{stem}-{timezone.localdate():%Y%m%d}.{extension}"'
+    return response
 
 
 def csv_response(queryset, columns, stem):
     headers, rows = table(queryset, columns)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(stem, "csv")}"'
+    response = _as_download(HttpResponse(content_type="text/csv; charset=utf-8"), stem, "csv")
     response.write("\ufeff")  # the BOM makes Excel read the file as UTF-8
     writer = csv.writer(response)
     writer.writerow(headers)
@@ -73,6 +74,4 @@ def xlsx_response(queryset, columns, stem, title):
         sheet.append(cells)
     buffer = io.BytesIO()
     workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{_filename(stem, "xlsx")}"'
-    return response
+    return _as_download(HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE), stem, "xlsx")

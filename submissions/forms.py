@@ -148,20 +148,39 @@ class SubmissionForm(forms.ModelForm):
         return self.save(commit=False)
 
 
-def _mobile_field():
+class MobileField(forms.CharField):
+    """A mainland mobile number as typed (+86, spaces, dashes), cleaned to its 11 digits."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "手机号码")
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault("help_text", "中国大陆手机号码，可带 +86。")
+        kwargs.setdefault("widget", forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}))
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        number = validators.normalize_mobile(super().clean(value))
+        validators.validate_mobile(number)
+        return number
+
+
+def _code_field(label, max_length, help_text):
+    """A code copied from a receipt: typed in capitals, never spell-checked or autofilled."""
     return forms.CharField(
-        label="手机号码",
-        max_length=20,
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
-        help_text="中国大陆手机号码，可带 +86。",
+        label=label,
+        max_length=max_length,
+        help_text=help_text,
+        widget=forms.TextInput(attrs={"autocapitalize": "characters", "spellcheck": "false", "autocomplete": "off"}),
+        error_messages={"required": f"请填写{label}。"},
     )
 
 
 class ContributionForm(SubmissionForm):
     form_name = "contribution"
     file_fields = ("attachments",)
+    attachment_kinds = [attachments.IMAGE, attachments.PDF, attachments.DOCX]
 
-    phone = _mobile_field()
+    phone = MobileField()
     region = RegionChoiceField(label="所属区域", queryset=Region.objects.all(), empty_label="请选择区域")
     attachments = MultipleFileField(
         label="附件",
@@ -173,7 +192,7 @@ class ContributionForm(SubmissionForm):
         ),
         widget=MultipleFileInput(
             attrs={
-                "accept": attachments.accept_attribute([attachments.IMAGE, attachments.PDF, attachments.DOCX]),
+                "accept": attachments.accept_attribute(attachment_kinds),
                 "data-max-files": settings.SUBMISSIONS_MAX_ATTACHMENTS,
                 "data-max-bytes": settings.SUBMISSIONS_MAX_UPLOAD_BYTES,
             }
@@ -201,19 +220,15 @@ class ContributionForm(SubmissionForm):
         self.fields["organization"].help_text = "选填。"
         self.fields["agree_terms"].error_messages["required"] = "请阅读并同意投稿须知后再提交。"
 
-    def clean_phone(self):
-        return _clean_mobile(self.cleaned_data["phone"])
-
     def clean_attachments(self):
         uploads = self.cleaned_data["attachments"]
         limit = settings.SUBMISSIONS_MAX_ATTACHMENTS
         if len(uploads) > limit:
             raise ValidationError(f"最多上传 {limit} 个附件，您选择了 {len(uploads)} 个。", code="too_many")
         prepared, errors = [], []
-        kinds = [attachments.IMAGE, attachments.PDF, attachments.DOCX]
         for upload in uploads:
             try:
-                prepared.append(attachments.prepare(upload, kinds))
+                prepared.append(attachments.prepare(upload, self.attachment_kinds))
             except ValidationError as error:
                 errors.extend(error.messages)
         if errors:
@@ -232,6 +247,7 @@ class ContributionForm(SubmissionForm):
 class EntryRequestForm(SubmissionForm):
     form_name = "entry"
     file_fields = ("business_license",)
+    license_kinds = [attachments.IMAGE, attachments.PDF]
 
     credit_code = forms.CharField(
         label="统一社会信用代码",
@@ -239,7 +255,7 @@ class EntryRequestForm(SubmissionForm):
         help_text="18 位，见营业执照，例如 91110108MA01ABCD2X。",
         widget=forms.TextInput(attrs={"autocapitalize": "characters", "spellcheck": "false"}),
     )
-    phone = _mobile_field()
+    phone = MobileField()
     industry = forms.ModelChoiceField(label="所属行业", queryset=Industry.objects.all(), empty_label="请选择行业")
     region = RegionChoiceField(
         label="意向区域", queryset=Region.objects.all(), empty_label="请选择区域或园区", help_text="可选区或园区。"
@@ -260,7 +276,7 @@ class EntryRequestForm(SubmissionForm):
         help_text=(f"JPG、PNG、WebP 图片或 PDF，不超过 {settings.SUBMISSIONS_MAX_UPLOAD_BYTES // (1024 * 1024)} MB。"),
         widget=forms.FileInput(
             attrs={
-                "accept": attachments.accept_attribute([attachments.IMAGE, attachments.PDF]),
+                "accept": attachments.accept_attribute(license_kinds),
                 "data-max-bytes": settings.SUBMISSIONS_MAX_UPLOAD_BYTES,
             }
         ),
@@ -289,11 +305,8 @@ class EntryRequestForm(SubmissionForm):
         validators.validate_credit_code(code)
         return code
 
-    def clean_phone(self):
-        return _clean_mobile(self.cleaned_data["phone"])
-
     def clean_business_license(self):
-        return attachments.prepare(self.cleaned_data["business_license"], [attachments.IMAGE, attachments.PDF])
+        return attachments.prepare(self.cleaned_data["business_license"], self.license_kinds)
 
     def prepared_files(self):
         return [("营业执照", self.cleaned_data["business_license"])]
@@ -332,26 +345,8 @@ class ContactForm(SubmissionForm):
 
 
 class TrackForm(forms.Form):
-    tracking_number = forms.CharField(
-        label="受理编号",
-        max_length=40,
-        help_text="例如 TG-20261125-000123。",
-        widget=forms.TextInput(attrs={"autocapitalize": "characters", "spellcheck": "false", "autocomplete": "off"}),
-        error_messages={"required": "请填写受理编号。"},
-    )
-    query_code = forms.CharField(
-        label="查询码",
-        max_length=20,
-        help_text="提交成功时页面上显示的 8 位查询码。",
-        widget=forms.TextInput(attrs={"autocapitalize": "characters", "spellcheck": "false", "autocomplete": "off"}),
-        error_messages={"required": "请填写查询码。"},
-    )
-
-
-def _clean_mobile(value):
-    number = validators.normalize_mobile(value)
-    validators.validate_mobile(number)
-    return number
+    tracking_number = _code_field("受理编号", 40, "例如 TG-20261125-000123。")
+    query_code = _code_field("查询码", 20, "提交成功时页面上显示的 8 位查询码。")
 
 
 class _MinLength:

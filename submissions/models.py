@@ -5,12 +5,13 @@ Each submission carries a tracking number (受理编号) and the hash of a secre
 privately stored attachments. The three kinds share all of that through `Submission`.
 """
 
-from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import classproperty
 
+from newsportal.fields import staff_member
 from submissions.storage import private_storage
 
 
@@ -41,25 +42,24 @@ class SubmissionQuerySet(models.QuerySet):
         return self.exclude(pk__in=self.overdue(now).values("pk"))
 
 
+def _status_field(status, initial):
+    """A submission's status: one of its kind's `Status` choices, starting at `initial`."""
+    return models.CharField("状态", max_length=12, choices=status.choices, default=initial, db_index=True)
+
+
 class Submission(models.Model):
     """The fields and rules shared by every kind of submission.
 
-    Subclasses define `Status`, `TRACKING_PREFIX`, `KIND_LABEL`, `INITIAL_STATUS`,
-    `CLOSED_STATUSES` and `TRANSITIONS` (status -> statuses it may move to).
+    Subclasses define `Status`, `TRACKING_PREFIX`, `INITIAL_STATUS`, `CLOSED_STATUSES`,
+    `TRANSITIONS` (status -> statuses it may move to) and a `status` field made by
+    `_status_field`; their verbose name is the `KIND_LABEL` shown to submitters.
     """
 
     tracking_number = models.CharField("受理编号", max_length=24, unique=True, editable=False)
     query_code_hash = models.CharField("查询码摘要", max_length=200, editable=False)
     # SHA-256 of the one-time form token: a double submission hits the unique constraint.
     form_token = models.CharField(max_length=64, unique=True, editable=False)
-    assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="经办人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    assignee = staff_member("经办人")
     public_reply = models.TextField("公开答复", blank=True, help_text="提交人可在“受理查询”中看到，并会收到邮件通知。")
     replied_at = models.DateTimeField("答复时间", null=True, blank=True, editable=False)
     received_at = models.DateTimeField("受理时间", default=timezone.now, db_index=True, editable=False)
@@ -74,7 +74,6 @@ class Submission(models.Model):
     objects = SubmissionQuerySet.as_manager()
 
     TRACKING_PREFIX = ""
-    KIND_LABEL = ""
     INITIAL_STATUS = ""
     CLOSED_STATUSES = frozenset()
     TRANSITIONS = {}
@@ -85,6 +84,11 @@ class Submission(models.Model):
 
     def __str__(self):
         return self.tracking_number
+
+    @classproperty
+    def KIND_LABEL(cls):  # read like the other class constants
+        """What the submitter sent, as named on receipts and e-mails: 投稿, 企业入驻申请, 留言."""
+        return cls._meta.verbose_name
 
     @property
     def is_overdue(self):
@@ -119,7 +123,6 @@ class Contribution(Submission):
         REJECTED = "rejected", "未采用"
 
     TRACKING_PREFIX = "TG"
-    KIND_LABEL = "投稿"
     INITIAL_STATUS = Status.NEW
     CLOSED_STATUSES = frozenset({Status.ACCEPTED, Status.REJECTED})
     TRANSITIONS = {
@@ -130,7 +133,7 @@ class Contribution(Submission):
         Status.REJECTED: {Status.PROCESSING},
     }
 
-    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.NEW, db_index=True)
+    status = _status_field(Status, INITIAL_STATUS)
     name = models.CharField("姓名", max_length=50)
     phone = models.CharField("手机号码", max_length=11)
     email = models.EmailField("电子邮箱", max_length=254)
@@ -152,8 +155,7 @@ class Contribution(Submission):
     )
 
     class Meta(Submission.Meta):
-        verbose_name = "投稿"
-        verbose_name_plural = "投稿"
+        verbose_name = verbose_name_plural = "投稿"
 
     def __str__(self):
         return f"{self.tracking_number} {self.title}"
@@ -170,7 +172,6 @@ class EntryRequest(Submission):
         CLOSED = "closed", "已关闭"
 
     TRACKING_PREFIX = "RZ"
-    KIND_LABEL = "企业入驻申请"
     INITIAL_STATUS = Status.RECEIVED
     CLOSED_STATUSES = frozenset({Status.LANDED, Status.CLOSED})
     TRANSITIONS = {
@@ -181,7 +182,7 @@ class EntryRequest(Submission):
         Status.CLOSED: {Status.ASSIGNED, Status.NEGOTIATING},
     }
 
-    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.RECEIVED, db_index=True)
+    status = _status_field(Status, INITIAL_STATUS)
     company_name = models.CharField("企业名称", max_length=100)
     credit_code = models.CharField("统一社会信用代码", max_length=18, db_index=True)
     contact_name = models.CharField("联系人", max_length=50)
@@ -198,8 +199,7 @@ class EntryRequest(Submission):
     requirements = models.TextField("需求说明", max_length=5000)
 
     class Meta(Submission.Meta):
-        verbose_name = "企业入驻申请"
-        verbose_name_plural = "企业入驻申请"
+        verbose_name = verbose_name_plural = "企业入驻申请"
 
     def __str__(self):
         return f"{self.tracking_number} {self.company_name}"
@@ -218,7 +218,6 @@ class ContactMessage(Submission):
         DONE = "done", "已办结"
 
     TRACKING_PREFIX = "LX"
-    KIND_LABEL = "留言"
     INITIAL_STATUS = Status.NEW
     CLOSED_STATUSES = frozenset({Status.DONE})
     TRANSITIONS = {
@@ -227,15 +226,14 @@ class ContactMessage(Submission):
         Status.DONE: {Status.PROCESSING},
     }
 
-    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.NEW, db_index=True)
+    status = _status_field(Status, INITIAL_STATUS)
     name = models.CharField("姓名", max_length=50)
     contact = models.CharField("联系方式", max_length=254)
     email = models.EmailField("回复邮箱", max_length=254, blank=True, editable=False)
     message = models.TextField("留言", max_length=2000)
 
     class Meta(Submission.Meta):
-        verbose_name = "留言"
-        verbose_name_plural = "留言"
+        verbose_name = verbose_name_plural = "留言"
 
     def __str__(self):
         return f"{self.tracking_number} {self.name}"
@@ -250,6 +248,8 @@ class SubmissionPart(models.Model):
 
     class Meta:
         abstract = True
+        # Named per model: attachment_submission_idx, statuschange_submission_idx, ...
+        indexes = [models.Index(fields=["content_type", "object_id"], name="%(class)s_submission_idx")]
 
 
 class Attachment(SubmissionPart):
@@ -268,11 +268,9 @@ class Attachment(SubmissionPart):
     size = models.PositiveIntegerField("大小（字节）")
     created_at = models.DateTimeField("上传时间", default=timezone.now)
 
-    class Meta:
-        verbose_name = "附件"
-        verbose_name_plural = "附件"
+    class Meta(SubmissionPart.Meta):
+        verbose_name = verbose_name_plural = "附件"
         ordering = ["id"]
-        indexes = [models.Index(fields=["content_type", "object_id"], name="attachment_submission_idx")]
 
     def __str__(self):
         return self.original_name
@@ -283,21 +281,12 @@ class StatusChange(SubmissionPart):
 
     from_status = models.CharField("原状态", max_length=12, blank=True)
     to_status = models.CharField("新状态", max_length=12)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="操作人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    changed_by = staff_member("操作人")
     changed_at = models.DateTimeField("时间", default=timezone.now)
 
-    class Meta:
-        verbose_name = "状态记录"
-        verbose_name_plural = "状态记录"
+    class Meta(SubmissionPart.Meta):
+        verbose_name = verbose_name_plural = "状态记录"
         ordering = ["changed_at", "id"]
-        indexes = [models.Index(fields=["content_type", "object_id"], name="statuschange_submission_idx")]
 
     def __str__(self):
         return f"{self.from_status or '—'} → {self.to_status}"
@@ -320,17 +309,13 @@ class StatusChange(SubmissionPart):
 class InternalNote(SubmissionPart):
     """A note for staff only; never shown to the submitter."""
 
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="记录人", null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    author = staff_member("记录人", blank=False)
     text = models.TextField("内部备注", max_length=5000)
     created_at = models.DateTimeField("时间", default=timezone.now)
 
-    class Meta:
-        verbose_name = "内部备注"
-        verbose_name_plural = "内部备注"
+    class Meta(SubmissionPart.Meta):
+        verbose_name = verbose_name_plural = "内部备注"
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["content_type", "object_id"], name="internalnote_submission_idx")]
 
     def __str__(self):
         return self.text[:30]

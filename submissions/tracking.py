@@ -12,7 +12,6 @@ import hashlib
 import hmac
 import secrets
 import time
-import unicodedata
 from dataclasses import dataclass
 
 from django.core import signing
@@ -22,6 +21,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from submissions.models import ContactMessage, Contribution, EntryRequest, TrackingCounter
+from submissions.validators import half_width
 
 SUBMISSION_MODELS = {model.TRACKING_PREFIX: model for model in (Contribution, EntryRequest, ContactMessage)}
 
@@ -55,12 +55,12 @@ def model_for(tracking_number):
 
 
 def normalize_tracking_number(value):
-    text = unicodedata.normalize("NFKC", value or "").upper()
+    text = half_width(value).upper()
     return "".join(text.split()).replace("—", "-").replace("–", "-")
 
 
 def normalize_query_code(value):
-    text = unicodedata.normalize("NFKC", value or "").upper()
+    text = half_width(value).upper()
     return "".join(c for c in text if c.isalnum())
 
 

@@ -20,13 +20,13 @@ _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^0\d{2,3}\d{7,8}$")
 
 
-def _half_width(value):
+def half_width(value):
     """Full-width letters, digits and spaces become ASCII (NFKC), e.g. ９１１ → 911."""
     return unicodedata.normalize("NFKC", value or "")
 
 
 def normalize_credit_code(value):
-    return _SPACES.sub("", _half_width(value)).upper()
+    return _SPACES.sub("", half_width(value)).upper()
 
 
 def credit_code_check_char(first17):
@@ -50,7 +50,7 @@ def validate_credit_code(value):
 
 def normalize_mobile(value):
     """A mainland mobile number as 11 digits: +86/0086 prefix, spaces and dashes stripped."""
-    digits = _PHONE_SEPARATORS.sub("", _half_width(value))
+    digits = _PHONE_SEPARATORS.sub("", half_width(value))
     for prefix in ("+86", "0086", "86"):
         if digits.startswith(prefix) and len(digits) == len(prefix) + 11:
             return digits[len(prefix) :]
@@ -68,7 +68,7 @@ def normalize_contact(value):
     Returns (contact, email): e-mail addresses are kept as typed (lower-cased domain),
     phone numbers are stripped of separators.
     """
-    text = _half_width(value).strip()
+    text = half_width(value).strip()
     if "@" in text:
         try:
             validate_email(text)
