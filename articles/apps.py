@@ -14,27 +14,27 @@ class ArticlesConfig(AppConfig):
         from articles.reading import signals as reading_signals  # noqa: F401
         from articles.search import signals as search_signals  # noqa: F401
 
-        post_migrate.connect(_report_role_drift, dispatch_uid="articles.report_role_drift")
+        post_migrate.connect(_settle_roles, dispatch_uid="articles.settle_roles")
 
 
-def _report_role_drift(sender, verbosity=1, stdout=None, **kwargs):
-    """After `migrate`, say (never fix) when groups differ from the roles' definitions.
+def _settle_roles(sender, verbosity=1, stdout=None, **kwargs):
+    """After `migrate` (or a test database's flush): create the groups that do not exist yet,
+    and say (never fix) when existing groups differ from the roles' definitions.
 
-    Runs once, after the last app's permissions exist. Groups are changed only by the data
-    migrations that create them and by `manage.py sync_roles --apply` (see newsroom.roles).
+    Runs once, after the last app's permissions exist. A group that exists is changed only
+    by `manage.py sync_roles --apply` (see newsroom.roles).
     """
     from django.apps import apps
 
-    if verbosity < 1 or sender is not list(apps.get_app_configs())[-1]:
+    if sender is not list(apps.get_app_configs())[-1]:
         return
     from django.contrib.auth.models import Group, Permission
 
     from articles.newsroom import roles
 
-    drift = [d.role for d in roles.compare(Group, Permission) if not d.in_sync]
-    if drift:
+    diffs = roles.compare(Group, Permission)
+    roles.apply([d for d in diffs if not d.exists], Group, Permission)
+    drift = [d.role for d in diffs if d.exists and not d.in_sync]
+    if drift and verbosity >= 1:
         message = f"角色权限与定义不一致（{'、'.join(drift)}）：运行 manage.py sync_roles 查看差异，确认后加 --apply。"
-        if stdout is not None:
-            stdout.write(message + "\n")
-        else:
-            print(message)
+        (stdout.write if stdout is not None else print)(message + ("\n" if stdout is not None else ""))

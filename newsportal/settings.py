@@ -1,10 +1,10 @@
 """newsportal settings: one file, fed by the environment through newsportal.env.
 
 Development defaults are safe; a production configuration (DEBUG off) refuses to start
-without a real SECRET_KEY and ALLOWED_HOSTS.
+without a real SECRET_KEY, ALLOWED_HOSTS and EMAIL_HOST. The test suite runs on
+newsportal.test_settings, which builds on this file.
 """
 
-import sys
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -14,21 +14,19 @@ from newsportal.env import database_config, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-RUNNING_TESTS = "pytest" in sys.modules or sys.argv[1:2] == ["test"]
-
 # Development by default; production sets DEBUG=0 and must then supply SECRET_KEY and ALLOWED_HOSTS.
 DEBUG = env_bool("DEBUG", True)
 
 _DEV_SECRET_KEY = "dev-only-insecure-key-never-use-in-production"
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
-    if not (DEBUG or RUNNING_TESTS):
+    if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (use a long random string).")
     SECRET_KEY = _DEV_SECRET_KEY
-elif not DEBUG and not RUNNING_TESTS and len(SECRET_KEY) < 32:
+elif not DEBUG and len(SECRET_KEY) < 32:
     raise ImproperlyConfigured("SECRET_KEY must be at least 32 characters long when DEBUG is off.")
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if (DEBUG or RUNNING_TESTS) else [])
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must list the site's host names when DEBUG is off.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -76,7 +74,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
-                "articles.context_processors.site_navigation",
+                "articles.reading.context_processors.site_navigation",
             ],
         },
     },
@@ -122,7 +120,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or RUNNING_TESTS
+            if DEBUG
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
@@ -149,7 +147,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and not RUNNING_TESTS)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
@@ -175,7 +173,7 @@ if env_str("EMAIL_HOST"):
     }
     if MAILERS["default"]["OPTIONS"]["use_tls"] and MAILERS["default"]["OPTIONS"]["use_ssl"]:
         raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on.")
-elif DEBUG or RUNNING_TESTS:
+elif DEBUG:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 else:
     raise ImproperlyConfigured("EMAIL_HOST must be set when DEBUG is off (receipts and notifications are e-mailed).")
@@ -205,8 +203,8 @@ LOGGING = {
     "loggers": {"django.tasks": {"level": "WARNING"}},
 }
 
-# Development and tests serve static files straight from the finders (no collectstatic).
-if DEBUG or RUNNING_TESTS:
+# Development serves static files straight from the finders (no collectstatic).
+if DEBUG:
     WHITENOISE_USE_FINDERS = True
     WHITENOISE_AUTOREFRESH = True
 

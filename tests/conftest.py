@@ -1,6 +1,8 @@
 import pytest
 from django.core.cache import cache
 
+from tests.factories import newsroom_user
+
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
@@ -29,9 +31,20 @@ def _postgres_only(request):
 
 @pytest.fixture
 def submission_settings(settings):
-    """Forms accept at once (no minimum fill time unless a test sets one), staff are
-    notified at a known address, and admin logins hash quickly."""
+    """Forms accept at once (no minimum fill time unless a test sets one) and staff are
+    notified at a known address."""
     settings.SUBMISSIONS_MIN_FILL_SECONDS = 0
     settings.SUBMISSIONS_NOTIFY_EMAIL = ["staff@example.com"]
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     return settings
+
+
+@pytest.fixture
+def login_as(client):
+    """Log the test client in as a new newsroom user: `login_as("编辑", "editor")` returns the user."""
+
+    def login(role, username):
+        user = newsroom_user(role, username=username)
+        client.force_login(user)
+        return user
+
+    return login

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article
-from tests.factories import ArticleFactory, newsroom_user
+from tests.factories import ArticleFactory, ContributionFactory, newsroom_user
 
 pytestmark = pytest.mark.django_db
 
@@ -23,11 +23,7 @@ def test_dashboard_shows_review_queue_and_scheduled_articles(client):
 
 
 def test_dashboard_shows_new_submissions_to_those_allowed_to_see_them(client, admin_user):
-    submissions = pytest.importorskip("tests.submission_factories")
-    factory = getattr(submissions, "ContributionFactory", None)
-    if factory is None:
-        pytest.skip("no contribution factory yet")
-    factory()
+    ContributionFactory()
     client.force_login(admin_user)
     page = client.get("/admin/").content.decode()
     assert "新投稿" in page and "新的入驻申请" in page

@@ -6,8 +6,8 @@ import pytest
 from django.core import signing
 from django.utils import timezone
 
-from articles import preview
 from articles.models import Article
+from articles.newsroom import preview
 from tests.factories import ArticleFactory, newsroom_user
 
 pytestmark = pytest.mark.django_db

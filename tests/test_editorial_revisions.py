@@ -3,19 +3,17 @@
 import pytest
 from reversion.models import Version
 
-from articles import revisions
 from articles.models import Article
+from articles.newsroom import revisions
 from tests.factories import ArticleFactory, RegionFactory, newsroom_user
-from tests.test_editorial_workflow import change_url, form_data
+from tests.helpers import article_data, change_url
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def editor(client):
-    user = newsroom_user("编辑", username="editor")
-    client.force_login(user)
-    return user
+def editor(login_as):
+    return login_as("编辑", "editor")
 
 
 def versions(article):
@@ -25,7 +23,7 @@ def versions(article):
 def test_every_admin_save_keeps_a_revision_with_its_user(client, editor):
     article = ArticleFactory(status=Article.Status.DRAFT)
     before = len(versions(article))
-    client.post(change_url(article), form_data(article, title="第二版标题"))
+    client.post(change_url(article), article_data(article, title="第二版标题"))
     latest = versions(article)[0]
     assert len(versions(article)) == before + 1
     assert latest.revision.user == editor
@@ -41,14 +39,14 @@ def test_saves_outside_the_admin_keep_a_revision_too():
 
 def test_workflow_transitions_keep_a_revision_with_a_comment(client, editor):
     article = ArticleFactory(status=Article.Status.REVIEW)
-    client.post(change_url(article), form_data(article, _transition="publish"))
+    client.post(change_url(article), article_data(article, _transition="publish"))
     assert "发布" in versions(article)[0].revision.comment
     assert versions(article)[0].field_dict["status"] == Article.Status.PUBLISHED
 
 
 def test_history_page_lists_revisions(client, editor):
     article = ArticleFactory()
-    client.post(change_url(article), form_data(article, title="改后的标题"))
+    client.post(change_url(article), article_data(article, title="改后的标题"))
     page = client.get(f"/admin/articles/article/{article.pk}/revisions/").content.decode()
     assert "版本历史" in page and "修改" in page and "恢复此版本" in page
 
@@ -56,7 +54,7 @@ def test_history_page_lists_revisions(client, editor):
 def test_compare_shows_what_changed_between_two_revisions(client, editor):
     article = ArticleFactory(title="原标题", body="<p>第一段。</p>")
     client.post(
-        change_url(article), form_data(article, title="新标题", body="<p>第一段。</p><p>新增的<b>段落</b>。</p>")
+        change_url(article), article_data(article, title="新标题", body="<p>第一段。</p><p>新增的<b>段落</b>。</p>")
     )
     newer, older = versions(article)[:2]
     page = client.get(
@@ -77,7 +75,7 @@ def test_compare_with_bad_versions_redirects_with_a_message(client, editor, quer
 def test_restore_brings_back_content_but_keeps_status_and_views(client, editor):
     region = RegionFactory()
     article = ArticleFactory(title="最初的标题", regions=[region])
-    client.post(change_url(article), form_data(article, title="后来的标题"))
+    client.post(change_url(article), article_data(article, title="后来的标题"))
     Article.objects.filter(pk=article.pk).update(view_count=42)
     first = versions(article)[-1]
     article.refresh_from_db()
@@ -104,8 +102,8 @@ def test_restore_needs_post_and_change_permission(client):
 
 def test_stale_save_is_refused_and_keeps_what_was_typed(client, editor):
     article = ArticleFactory(status=Article.Status.DRAFT, title="原标题")
-    stale = form_data(article, title="甲的标题", body="<p>甲输入的很长一段正文</p>")
-    client.post(change_url(article), form_data(article, title="乙的标题"))  # the other editor saves first
+    stale = article_data(article, title="甲的标题", body="<p>甲输入的很长一段正文</p>")
+    client.post(change_url(article), article_data(article, title="乙的标题"))  # the other editor saves first
     count = Version.objects.count()
     response = client.post(change_url(article), stale)
     page = response.content.decode()
@@ -119,13 +117,13 @@ def test_stale_save_is_refused_and_keeps_what_was_typed(client, editor):
 
 def test_a_transition_makes_an_open_form_stale(client, editor):
     article = ArticleFactory(status=Article.Status.REVIEW)
-    stale = form_data(article, title="旧页面上的修改")
+    stale = article_data(article, title="旧页面上的修改")
     client.post("/admin/articles/article/", {"action": "publish_selected", "_selected_action": [article.pk]})
     assert "保存被拒绝" in client.post(change_url(article), stale).content.decode()
 
 
 def test_a_missing_version_field_is_not_treated_as_stale(client, editor):
     article = ArticleFactory(status=Article.Status.DRAFT)
-    data = form_data(article, title="无版本号也能保存")
+    data = article_data(article, title="无版本号也能保存")
     del data["loaded_version"]
     assert client.post(change_url(article), data).status_code == 302

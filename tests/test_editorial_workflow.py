@@ -6,19 +6,16 @@ import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from articles import workflow
 from articles.models import Article, ArticleTransition
+from articles.newsroom import workflow
 from tests.factories import ArticleFactory, ChannelFactory, newsroom_user
+from tests.helpers import article_data, change_url
 
 pytestmark = pytest.mark.django_db
 
 Status = Article.Status
 ADD_URL = "/admin/articles/article/add/"
 LIST_URL = "/admin/articles/article/"
-
-
-def change_url(article):
-    return f"/admin/articles/article/{article.pk}/change/"
 
 
 @pytest.fixture
@@ -36,26 +33,6 @@ def chief():
     return newsroom_user("总编辑", username="chief")
 
 
-def form_data(article=None, **overrides):
-    """What the change form posts for `article` (or a new one)."""
-    data = {
-        "title": article.title if article else "石景山发布数字经济政策",
-        "subtitle": "",
-        "summary": "",
-        "body": article.body if article else "<p>新政策出台。</p>",
-        "source": article.source if article else "北京招商资讯网",
-        "author": "",
-        "tags": "",
-        "cover_alt": "",
-        "publish_at_0": "2026-01-05",
-        "publish_at_1": "09:30:00",
-    }
-    if article is not None:
-        data["loaded_version"] = article.version
-    data.update(overrides)
-    return data
-
-
 def test_the_three_roles_exist_with_their_permissions():
     perms = {g.name: {p.codename for p in g.permissions.all()} for g in Group.objects.all()}
     assert {"submit_article", "add_article", "change_article"} <= perms["撰稿人"]
@@ -67,7 +44,7 @@ def test_the_three_roles_exist_with_their_permissions():
 
 def test_writer_creates_a_draft_and_submits_it_for_review(client, writer):
     client.force_login(writer)
-    response = client.post(ADD_URL, form_data(_transition="submit"))
+    response = client.post(ADD_URL, article_data(_transition="submit"))
     assert response.status_code == 302
     article = Article.objects.get(title="石景山发布数字经济政策")
     assert article.status == Status.REVIEW
@@ -80,7 +57,7 @@ def test_writer_cannot_set_status_flags_or_schedule_through_the_form(client, wri
     client.force_login(writer)
     client.post(
         ADD_URL,
-        form_data(status="published", is_headline="on", publish_at_0="2020-01-01", expire_at_0="2030-01-01"),
+        article_data(status="published", is_headline="on", publish_at_0="2020-01-01", expire_at_0="2030-01-01"),
     )
     article = Article.objects.get(title="石景山发布数字经济政策")
     assert article.status == Status.DRAFT
@@ -92,7 +69,7 @@ def test_writer_cannot_set_status_flags_or_schedule_through_the_form(client, wri
 def test_writer_crafting_a_transition_post_gets_403_and_nothing_changes(client, writer, name):
     article = ArticleFactory(status=Status.DRAFT, created_by=writer)
     client.force_login(writer)
-    response = client.post(change_url(article), form_data(article, title="改过的标题", _transition=name))
+    response = client.post(change_url(article), article_data(article, title="改过的标题", _transition=name))
     assert response.status_code == 403
     article.refresh_from_db()
     assert article.status == Status.DRAFT and article.title != "改过的标题"
@@ -101,7 +78,7 @@ def test_writer_crafting_a_transition_post_gets_403_and_nothing_changes(client, 
 
 def test_writer_crafting_a_publish_on_the_add_form_gets_403(client, writer):
     client.force_login(writer)
-    response = client.post(ADD_URL, form_data(_transition="publish"))
+    response = client.post(ADD_URL, article_data(_transition="publish"))
     assert response.status_code == 403
     assert not Article.objects.exists()
 
@@ -120,9 +97,9 @@ def test_writer_edits_only_their_own_drafts(client, writer):
     submitted = ArticleFactory(status=Status.REVIEW, created_by=writer)
     someone_elses = ArticleFactory(status=Status.DRAFT)
     client.force_login(writer)
-    assert client.post(change_url(own), form_data(own, title="自己的草稿")).status_code == 302
+    assert client.post(change_url(own), article_data(own, title="自己的草稿")).status_code == 302
     for article in (submitted, someone_elses):
-        response = client.post(change_url(article), form_data(article, title="被改了"))
+        response = client.post(change_url(article), article_data(article, title="被改了"))
         assert response.status_code == 403
         article.refresh_from_db()
         assert article.title != "被改了"
@@ -138,7 +115,7 @@ def test_writer_cannot_delete(client, writer):
 def test_editor_publishes_now_and_becomes_responsible_editor(client, editor):
     article = ArticleFactory(status=Status.REVIEW, publish_at=timezone.now() - datetime.timedelta(days=3))
     client.force_login(editor)
-    response = client.post(change_url(article), form_data(article, _transition="publish"), follow=True)
+    response = client.post(change_url(article), article_data(article, _transition="publish"), follow=True)
     assert "已发布" in response.content.decode()
     article.refresh_from_db()
     assert article.status == Status.PUBLISHED and article.is_published
@@ -151,7 +128,9 @@ def test_editor_schedules_publication_and_it_appears_on_time(client, editor):
     article = ArticleFactory(status=Status.REVIEW)
     later = timezone.localtime() + datetime.timedelta(hours=3)
     client.force_login(editor)
-    data = form_data(article, publish_at_0=f"{later:%Y-%m-%d}", publish_at_1=f"{later:%H:%M:%S}", _transition="publish")
+    data = article_data(
+        article, publish_at_0=f"{later:%Y-%m-%d}", publish_at_1=f"{later:%H:%M:%S}", _transition="publish"
+    )
     response = client.post(change_url(article), data, follow=True)
     assert "已定时发布" in response.content.decode()
     listing = client.get(LIST_URL).content.decode()
@@ -178,7 +157,7 @@ def test_take_down_before_publication_time_is_refused(client, editor):
     client.force_login(editor)
     response = client.post(
         change_url(article),
-        form_data(article, publish_at_0="2026-01-05", expire_at_0="2026-01-04", expire_at_1="09:00:00"),
+        article_data(article, publish_at_0="2026-01-05", expire_at_0="2026-01-04", expire_at_1="09:00:00"),
     )
     assert response.status_code == 200
     assert "下线时间必须晚于发布时间" in response.content.decode()
@@ -187,10 +166,10 @@ def test_take_down_before_publication_time_is_refused(client, editor):
 def test_editor_cannot_take_down_but_chief_can(client, editor, chief):
     article = ArticleFactory()
     client.force_login(editor)
-    assert client.post(change_url(article), form_data(article, _transition="archive")).status_code == 403
+    assert client.post(change_url(article), article_data(article, _transition="archive")).status_code == 403
     client.force_login(chief)
     article.refresh_from_db()
-    assert client.post(change_url(article), form_data(article, _transition="archive")).status_code == 302
+    assert client.post(change_url(article), article_data(article, _transition="archive")).status_code == 302
     article.refresh_from_db()
     assert article.status == Status.ARCHIVED
     assert client.get(article.get_absolute_url()).status_code == 404
@@ -199,7 +178,7 @@ def test_editor_cannot_take_down_but_chief_can(client, editor, chief):
 def test_a_transition_from_the_wrong_status_is_refused_with_a_message(client, editor):
     article = ArticleFactory(status=Status.PUBLISHED)
     client.force_login(editor)
-    response = client.post(change_url(article), form_data(article, _transition="submit"))
+    response = client.post(change_url(article), article_data(article, _transition="submit"))
     assert response.status_code == 200
     assert "不能提交审核" in response.content.decode()
 
@@ -207,12 +186,12 @@ def test_a_transition_from_the_wrong_status_is_refused_with_a_message(client, ed
 def test_unknown_transition_is_403(client, chief):
     article = ArticleFactory(status=Status.DRAFT)
     client.force_login(chief)
-    assert client.post(change_url(article), form_data(article, _transition="<script>")).status_code == 403
+    assert client.post(change_url(article), article_data(article, _transition="<script>")).status_code == 403
 
 
 def test_source_is_required(client, editor):
     client.force_login(editor)
-    response = client.post(ADD_URL, form_data(source="   "))
+    response = client.post(ADD_URL, article_data(source="   "))
     assert response.status_code == 200
     assert "请填写来源" in response.content.decode()
     assert not Article.objects.exists()
@@ -268,7 +247,7 @@ def test_hostile_body_html_posted_through_the_admin_never_reaches_readers(client
         '<a href="javascript:alert(1)">点我</a><img src="x" onerror="alert(1)">'
         '<iframe src="https://evil.example"></iframe><h2 style="x">一、小标题</h2>'
     )
-    client.post(ADD_URL, form_data(body=hostile, _transition="publish"))
+    client.post(ADD_URL, article_data(body=hostile, _transition="publish"))
     article = Article.objects.get(title="石景山发布数字经济政策")
     page = client.get(article.get_absolute_url()).content.decode()
     body = article.body
@@ -276,3 +255,44 @@ def test_hostile_body_html_posted_through_the_admin_never_reaches_readers(client
         assert bad not in body, bad
     assert "alert(1)" not in page.split("data-article-body")[1].split("</div>")[0]
     assert '<h2 id="sec-1">一、小标题</h2>' in body
+
+
+def test_the_publish_button_saves_the_edits_and_the_move_in_one_write(client, editor, monkeypatch):
+    from reversion.models import Version
+
+    article = ArticleFactory(status=Status.REVIEW, title="待发布的稿件")
+    versions_before = Version.objects.get_for_object(article).count()
+    writes, save = [], Article.save
+
+    def counted_save(self, *args, **kwargs):
+        writes.append(kwargs.get("update_fields"))
+        return save(self, *args, **kwargs)
+
+    monkeypatch.setattr(Article, "save", counted_save)
+    client.force_login(editor)
+    response = client.post(change_url(article), article_data(article, title="改好的标题", _transition="publish"))
+
+    assert response.status_code == 302
+    assert writes == [None]  # one save of the whole row: the edits and the move together
+    article.refresh_from_db()
+    assert (article.title, article.status, article.responsible_editor) == ("改好的标题", Status.PUBLISHED, editor)
+    assert ArticleTransition.objects.filter(article=article).count() == 1
+    assert Version.objects.get_for_object(article).count() == versions_before + 1
+    assert "发布" in Version.objects.get_for_object(article).first().revision.comment
+
+
+def test_a_move_refused_by_the_policy_saves_nothing(client, editor):
+    later = timezone.now() - datetime.timedelta(hours=1)
+    article = ArticleFactory(status=Status.REVIEW, publish_at=later - datetime.timedelta(days=1), expire_at=later)
+    client.force_login(editor)
+    data = article_data(article, title="不该保存", _transition="publish")
+    data.update(publish_at_0=f"{timezone.localtime(later) - datetime.timedelta(days=1):%Y-%m-%d}")
+    data.update(
+        expire_at_0=f"{timezone.localtime(later):%Y-%m-%d}", expire_at_1=f"{timezone.localtime(later):%H:%M:%S}"
+    )
+    response = client.post(change_url(article), data)
+    assert response.status_code == 200
+    assert "下线时间早于发布时间" in response.content.decode()
+    article.refresh_from_db()
+    assert article.title != "不该保存" and article.status == Status.REVIEW
+    assert not ArticleTransition.objects.exists()

@@ -29,10 +29,8 @@ def picture(fmt="JPEG", size=(1200, 700), mode="RGB", exif_make=None, name=None)
 
 
 @pytest.fixture
-def writer(client):
-    user = newsroom_user("撰稿人", username="writer")
-    client.force_login(user)
-    return user
+def writer(login_as):
+    return login_as("撰稿人", "writer")
 
 
 def upload(client, file, alt="园区大门"):
@@ -68,7 +66,7 @@ def test_exif_and_gps_are_stripped_from_the_stored_original(client, writer):
 
 
 def test_renditions_are_generated_once(client, writer, django_capture_on_commit_callbacks, settings):
-    from articles.images import generate_renditions
+    from articles.media.renditions import generate_renditions
 
     with django_capture_on_commit_callbacks(execute=True):
         upload(client, picture())
@@ -161,7 +159,7 @@ def test_cover_is_served_with_srcset_and_alt(client, django_capture_on_commit_ca
         image = ImageFactory(alt_text="中关村航拍")
     image.refresh_from_db()
     article = ArticleFactory(cover=image, is_headline=True)
-    assert article.cover_image.name == image.file.name and article.cover_alt == "中关村航拍"
+    assert article.cover.file.name == image.file.name and article.cover_alt == "中关村航拍"
     page = client.get(article.get_absolute_url()).content.decode()
     assert 'srcset="/media/renditions/' in page and 'alt="中关村航拍"' in page and "1280w" in page
     home = client.get("/").content.decode()

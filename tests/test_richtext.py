@@ -1,6 +1,6 @@
 import pytest
 
-from articles.richtext import prepare_body, table_of_contents, text_to_html
+from articles.content.richtext import prepare_body, table_of_contents, text_to_html
 from tests.factories import ArticleFactory
 
 

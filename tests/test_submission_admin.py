@@ -10,21 +10,12 @@ from django.core import mail
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from articles import images
+from articles.media import renditions
 from articles.models import Article, Image
 from submissions.models import Contribution, EntryRequest, InternalNote, StatusChange
-from tests.factories import RegionFactory, UserFactory
-from tests.submission_factories import (
-    QUERY_CODE,
-    ContactMessageFactory,
-    ContributionFactory,
-    EntryRequestFactory,
-    attach,
-    change_data,
-    change_url,
-    image_bytes,
-    pdf_bytes,
-)
+from tests.factories import ContactMessageFactory, ContributionFactory, EntryRequestFactory, RegionFactory, UserFactory
+from tests.files import image_bytes, pdf_bytes
+from tests.helpers import QUERY_CODE, attach, change_data, change_url
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("submission_settings")]
 
@@ -286,7 +277,7 @@ def test_a_contribution_becomes_a_draft_article_with_text_and_images(admin_clien
     assert response["Location"] == f"/admin/articles/article/{article.pk}/change/"
     assert article.status == Article.Status.DRAFT
     assert article.title == "中关村新项目"
-    assert "<p>第一段 &lt;b&gt;加粗&lt;/b&gt;</p><p>第二段 &amp; 更多</p>" in article.body
+    assert "<p>第一段 &lt;b&gt;加粗&lt;/b&gt;</p>\n<p>第二段 &amp; 更多</p>" in article.body
     assert list(article.regions.all()) == [region]
     assert article.author == contribution.name
     assert article.responsible_editor == admin_user
@@ -308,7 +299,7 @@ def test_the_images_enter_the_media_library_with_renditions(admin_client, admin_
     assert cover.uploaded_by == admin_user and cover.credit == f"投稿人：{contribution.name}"
     assert (cover.width, cover.height) == (1000, 600)
     assert [r["width"] for r in cover.renditions] == [320, 640, 960, 1000]
-    assert article.cover_image.name == cover.file.name and cover.file.name.startswith("images/")
+    assert article.cover.file.name == cover.file.name and cover.file.name.startswith("images/")
     # The other image is a body figure pointing at its library image, as the editor makes one.
     assert figure.alt_text == "投稿配图：中关村新项目（图2）"
     assert [r["width"] for r in figure.renditions] == [320, 640, 700]
@@ -344,7 +335,7 @@ def test_a_contribution_without_images_becomes_a_draft_without_a_cover(admin_cli
     attach(contribution, pdf_bytes(), "方案.pdf")
     convert(admin_client, contribution)
     article = Article.objects.get()
-    assert article.cover is None and not article.cover_image
+    assert article.cover is None
     assert Image.objects.count() == 0
 
 
@@ -388,7 +379,7 @@ def test_renditions_that_fail_halfway_leave_no_files(admin_client, settings, mon
     contribution = ContributionFactory()
     attach(contribution, image_bytes("JPEG", size=(1000, 600)), "封面.jpg")
     # Two good widths are written, then the third cannot be made.
-    monkeypatch.setattr(images, "rendition_widths", lambda width: [320, 640, 0])
+    monkeypatch.setattr(renditions, "rendition_widths", lambda width: [320, 640, 0])
 
     with pytest.raises(ValueError):
         convert(admin_client, contribution)

@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 
 from submissions.models import ContactMessage
-from tests.submission_factories import contact_data
+from tests.helpers import contact_data, required, too_long
 
 URL = "/contact/"
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("submission_settings")]
@@ -54,12 +54,12 @@ def test_a_receipt_is_mailed_only_when_an_email_was_left(client, django_capture_
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"name": ""}, "请填写姓名。"),
-        ({"contact": ""}, "请填写联系方式。"),
+        required("name", "姓名"),
+        required("contact", "联系方式"),
         ({"contact": "微信 abc"}, "请填写手机号码、固定电话"),
         ({"contact": "a@b"}, "电子邮箱格式不正确"),
         ({"message": "你好"}, "留言至少 5 个字"),
-        ({"message": "留" * 2001}, "留言最多 2000 个字"),
+        too_long("message", "留言", 2000),
         ({"homepage": "spam"}, "提交未通过安全校验"),
     ],
 )

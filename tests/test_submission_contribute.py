@@ -9,16 +9,8 @@ from django.db import DatabaseError
 from submissions import tracking
 from submissions.models import Attachment, Contribution, StatusChange
 from tests.factories import RegionFactory
-from tests.submission_factories import (
-    contribution_data,
-    docx_bytes,
-    exif_with_gps,
-    form_token,
-    image_bytes,
-    pdf_bytes,
-    stored_files,
-    upload,
-)
+from tests.files import docx_bytes, exif_with_gps, image_bytes, pdf_bytes, stored_files, upload
+from tests.helpers import contribution_data, form_token, receipt_codes, required, too_long
 
 URL = "/submit/"
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("submission_settings")]
@@ -27,13 +19,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("submission_setting
 @pytest.fixture
 def region():
     return RegionFactory(name="海淀区", slug="haidian")
-
-
-def receipt_codes(response):
-    html = response.content.decode()
-    number = re.search(r"data-tracking-number>([^<]+)<", html).group(1)
-    code = re.search(r"data-query-code>([^<]+)<", html).group(1)
-    return number, code
 
 
 def test_the_form_shows_every_field_with_its_chinese_label(client, region, django_assert_max_num_queries):
@@ -116,12 +101,12 @@ def test_images_are_reencoded_without_exif_under_a_generated_private_name(client
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"name": ""}, "请填写姓名。"),
+        required("name", "姓名"),
         ({"phone": "12345"}, "请填写 11 位中国大陆手机号码"),
         ({"phone": "+1 415 555 0100"}, "请填写 11 位中国大陆手机号码"),
         ({"email": "not-an-email"}, "电子邮箱格式不正确"),
-        ({"title": ""}, "请填写标题。"),
-        ({"title": "标" * 101}, "标题最多 100 个字"),
+        required("title", "标题"),
+        too_long("title", "标题", 100),
         ({"body": "太短了"}, "正文至少 20 个字"),
         ({"region": ""}, "请选择所属区域。"),
         ({"region": "999999"}, "所选所属区域不存在"),

@@ -1,7 +1,5 @@
 """企业入驻 at /enterprise/apply/: credit codes, the business licence and the receipt."""
 
-import re
-
 import pytest
 from django.core import mail
 from django.core.cache import cache
@@ -9,15 +7,8 @@ from django.core.cache import cache
 from submissions import tracking
 from submissions.models import Attachment, EntryRequest
 from tests.factories import IndustryFactory, RegionFactory
-from tests.submission_factories import (
-    docx_bytes,
-    entry_data,
-    image_bytes,
-    pdf_bytes,
-    stored_files,
-    upload,
-    valid_credit_code,
-)
+from tests.files import docx_bytes, image_bytes, pdf_bytes, stored_files, upload
+from tests.helpers import entry_data, receipt_codes, required, too_long, valid_credit_code
 
 URL = "/enterprise/apply/"
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("submission_settings")]
@@ -59,8 +50,7 @@ def test_a_good_application_is_saved_with_its_licence_and_a_working_receipt(clie
     assert entry.credit_code == valid_credit_code()
     assert entry.region == region
     assert entry.status == EntryRequest.Status.RECEIVED
-    number = re.search(r"data-tracking-number>([^<]+)<", response.content.decode()).group(1)
-    code = re.search(r"data-query-code>([^<]+)<", response.content.decode()).group(1)
+    number, code = receipt_codes(response)
     assert number.startswith("RZ-")
     assert tracking.lookup(number, code) == entry
     attachment = Attachment.objects.get()
@@ -82,8 +72,8 @@ def test_a_full_width_credit_code_with_spaces_is_normalised(client, region, indu
         ({"credit_code": "91110108MA01ABCD"}, "统一社会信用代码应为 18 位"),
         ({"credit_code": "91110108MA01ABCDI" + "0"}, "不含 I、O、S、V、Z"),
         ({"credit_code": valid_credit_code()[:-1] + ("1" if valid_credit_code()[-1] == "0" else "0")}, "校验位不正确"),
-        ({"company_name": ""}, "请填写企业名称。"),
-        ({"contact_name": ""}, "请填写联系人。"),
+        required("company_name", "企业名称"),
+        required("contact_name", "联系人"),
         ({"phone": "010-12345678"}, "手机号码"),
         ({"email": "lisi@"}, "电子邮箱格式不正确"),
         ({"industry": ""}, "请选择所属行业。"),
@@ -92,7 +82,7 @@ def test_a_full_width_credit_code_with_spaces_is_normalised(client, region, indu
         ({"investment_amount": "-5"}, "0"),
         ({"employee_count": "0"}, "1"),
         ({"requirements": "需要"}, "需求说明至少 10 个字"),
-        ({"requirements": "需" * 5001}, "需求说明最多 5000 个字"),
+        too_long("requirements", "需求说明", 5000),
     ],
 )
 def test_bad_input_is_refused_with_a_chinese_message(client, region, industry, settings, overrides, message):

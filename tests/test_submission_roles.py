@@ -11,20 +11,13 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 
 from articles.models import Article, Image
-from articles.roles import ensure_roles
+from articles.newsroom.roles import ensure_roles
 from submissions.models import ContactMessage, Contribution, EntryRequest, InternalNote, StatusChange
-from submissions.roles import OFFICER, ROLES
-from tests.factories import UserFactory, newsroom_user
-from tests.submission_factories import (
-    ContactMessageFactory,
-    ContributionFactory,
-    EntryRequestFactory,
-    attach,
-    change_data,
-    change_url,
-    image_bytes,
-    pdf_bytes,
-)
+from submissions.roles import GRANTS as ROLES
+from submissions.roles import OFFICER
+from tests.factories import ContactMessageFactory, ContributionFactory, EntryRequestFactory, UserFactory, newsroom_user
+from tests.files import image_bytes, pdf_bytes
+from tests.helpers import attach, change_data, change_url
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("submission_settings")]
 KINDS = [ContributionFactory, EntryRequestFactory, ContactMessageFactory]
@@ -36,24 +29,18 @@ NEXT_STATUS = {
 
 
 @pytest.fixture
-def officer(client):
-    user = newsroom_user(OFFICER, username="officer")
-    client.force_login(user)
-    return user
+def officer(login_as):
+    return login_as(OFFICER, "officer")
 
 
 @pytest.fixture
-def chief(client):
-    user = newsroom_user("总编辑", username="chief")
-    client.force_login(user)
-    return user
+def chief(login_as):
+    return login_as("总编辑", "chief")
 
 
 @pytest.fixture
-def editor(client):
-    user = newsroom_user("编辑", username="editor")
-    client.force_login(user)
-    return user
+def editor(login_as):
+    return login_as("编辑", "editor")
 
 
 def list_url(submission):

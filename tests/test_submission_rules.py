@@ -19,7 +19,7 @@ from submissions.validators import (
     validate_credit_code,
     validate_mobile,
 )
-from tests.submission_factories import docx_bytes, exif_with_gps, image_bytes, pdf_bytes
+from tests.files import docx_bytes, exif_with_gps, image_bytes, pdf_bytes
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 

@@ -3,13 +3,8 @@
 import pytest
 
 from submissions.models import Contribution, StatusChange
-from tests.factories import UserFactory
-from tests.submission_factories import (
-    QUERY_CODE,
-    ContactMessageFactory,
-    ContributionFactory,
-    EntryRequestFactory,
-)
+from tests.factories import ContactMessageFactory, ContributionFactory, EntryRequestFactory, UserFactory
+from tests.helpers import QUERY_CODE
 
 URL = "/track/"
 WRONG = "受理编号或查询码不正确"

@@ -8,13 +8,13 @@ registers it here: the newsroom below, submissions in `submissions.roles` (regis
 - 编辑 (editor): edits any article, publishes and schedules, curates topics.
 - 总编辑 (chief editor): everything, including take-down and delete.
 
-What an administrator changes in a group is theirs to keep. The data migrations create the
-groups on a fresh database; after that `migrate` never adds or removes a permission. When
-the definitions change (a new feature, a new app), `manage.py sync_roles` lists what they
-would add to each group and what the groups hold beyond them, and `--apply` grants the
-missing permissions; a permission an administrator removed comes back only that way, by
-someone who has read the list. `migrate` prints a one-line reminder when groups and
-definitions differ.
+What an administrator changes in a group is theirs to keep. `migrate` creates a group that
+does not exist yet (a fresh database, a new role) with its defined permissions, and never
+adds to or removes from a group that exists. When the definitions change (a new feature, a
+new app), `manage.py sync_roles` lists what they would add to each group and what the
+groups hold beyond them, and `--apply` grants the missing permissions: a permission an
+administrator removed comes back only that way, by someone who has read the list.
+`migrate` prints a one-line reminder when existing groups and definitions differ.
 """
 
 from dataclasses import dataclass, field

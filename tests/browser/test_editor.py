@@ -9,10 +9,9 @@ from PIL import Image as PILImage
 
 from articles.models import Article
 from tests.factories import ArticleFactory, newsroom_user
+from tests.helpers import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "correct horse 42"
 
 
 def log_in(page, base, username):

@@ -5,6 +5,7 @@ import pytest
 from django.core.management import call_command
 
 from articles.models import Article
+from tests.helpers import watch_console
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -13,13 +14,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def demo(live_server):
     call_command("load_demo", verbosity=0)
     return live_server.url
-
-
-def watch_console(page):
-    problems = []
-    page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: problems.append(str(exc)))
-    return problems
 
 
 def test_font_size_switch_is_remembered(page, demo):

@@ -1,14 +1,13 @@
 """The three public forms end to end in Chromium: fill, fail, fix, submit, track."""
 
-import io
 import re
 
 import pytest
-from PIL import Image
 
 from submissions.models import ContactMessage, Contribution, EntryRequest
 from tests.factories import IndustryFactory, RegionFactory
-from tests.submission_factories import valid_credit_code
+from tests.files import image_bytes
+from tests.helpers import valid_credit_code, watch_console
 
 pytestmark = [
     pytest.mark.browser,
@@ -24,9 +23,7 @@ def region():
 
 
 def png(name="现场.png"):
-    buffer = io.BytesIO()
-    Image.new("RGB", (80, 60), (30, 120, 200)).save(buffer, "PNG")
-    return {"name": name, "mimeType": "image/png", "buffer": buffer.getvalue()}
+    return {"name": name, "mimeType": "image/png", "buffer": image_bytes("PNG", size=(80, 60), color=(30, 120, 200))}
 
 
 def pdf(name="营业执照.pdf"):
@@ -36,10 +33,7 @@ def pdf(name="营业执照.pdf"):
 @pytest.fixture
 def console(page):
     """Console errors and uncaught exceptions of the page, CSP violations included."""
-    problems = []
-    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    return problems
+    return watch_console(page)
 
 
 def assert_clean_console(console):
@@ -55,6 +49,17 @@ def receipt(page):
     return number, code
 
 
+def fill_contribution(page, live_server, *, phone, title, body, region):
+    """Open 投稿 and fill in its text fields and region as 张三 would."""
+    page.goto(f"{live_server.url}/submit/")
+    page.get_by_label("姓名").fill("张三")
+    page.get_by_label("手机号码").fill(phone)
+    page.get_by_label("电子邮箱").fill("zhangsan@example.com")
+    page.get_by_label("标题").fill(title)
+    page.get_by_label("正文").fill(body)
+    page.get_by_label("所属区域").select_option(label=region)
+
+
 def track(page, live_server, number, code):
     page.goto(f"{live_server.url}/track/")
     page.get_by_label("受理编号").fill(number)
@@ -66,13 +71,14 @@ def track(page, live_server, number, code):
 def test_a_contribution_fails_on_a_bad_phone_keeps_its_text_then_succeeds_and_tracks(
     page, console, live_server, region
 ):
-    page.goto(f"{live_server.url}/submit/")
-    page.get_by_label("姓名").fill("张三")
-    page.get_by_label("手机号码").fill("12345")
-    page.get_by_label("电子邮箱").fill("zhangsan@example.com")
-    page.get_by_label("标题").fill("中关村科学城新增三个人工智能项目")
-    page.get_by_label("正文").fill("近日，中关村科学城新签约三个人工智能项目，总投资约 12 亿元。")
-    page.get_by_label("所属区域").select_option(label="\u3000中关村科学城")
+    fill_contribution(
+        page,
+        live_server,
+        phone="12345",
+        title="中关村科学城新增三个人工智能项目",
+        body="近日，中关村科学城新签约三个人工智能项目，总投资约 12 亿元。",
+        region="\u3000中关村科学城",
+    )
     page.get_by_label("附件").set_input_files([png()])
     page.get_by_label("我已阅读并同意").check()
     page.get_by_role("button", name="提交投稿").click()
@@ -105,13 +111,14 @@ def test_a_contribution_fails_on_a_bad_phone_keeps_its_text_then_succeeds_and_tr
 
 
 def test_a_double_click_on_submit_saves_one_contribution(page, console, live_server, region):
-    page.goto(f"{live_server.url}/submit/")
-    page.get_by_label("姓名").fill("张三")
-    page.get_by_label("手机号码").fill("13800138000")
-    page.get_by_label("电子邮箱").fill("zhangsan@example.com")
-    page.get_by_label("标题").fill("双击测试稿件")
-    page.get_by_label("正文").fill("这是一段足够长的正文，用来测试双击提交按钮只会保存一份投稿。")
-    page.get_by_label("所属区域").select_option(label="海淀区")
+    fill_contribution(
+        page,
+        live_server,
+        phone="13800138000",
+        title="双击测试稿件",
+        body="这是一段足够长的正文，用来测试双击提交按钮只会保存一份投稿。",
+        region="海淀区",
+    )
     page.get_by_label("我已阅读并同意").check()
     page.get_by_role("button", name="提交投稿").dblclick()
 

@@ -1,0 +1,43 @@
+"""Settings for the test suite: pytest's DJANGO_SETTINGS_MODULE (see pyproject.toml).
+
+The development configuration of newsportal.settings, then everything the tests rely on, stated
+here instead of being inferred from how the process was started.
+"""
+
+import os
+
+# newsportal.settings reads the environment as it is imported. The suite always runs the
+# development configuration: a DEBUG=0 left in the shell must neither make it demand production
+# secrets nor quietly test another configuration. DATABASE_URL and REDIS_URL still apply (CI runs
+# the suite again on PostgreSQL with Redis as the cache).
+os.environ["DEBUG"] = "1"
+
+from newsportal.settings import *  # noqa: E402, F403
+
+# A fixed key, whatever SECRET_KEY the shell exports: signed tokens and sessions are reproducible.
+SECRET_KEY = "tests-only-insecure-key-that-signs-nothing-outside-the-suite"
+
+# The test client's host, and the live server's for the browser tests.
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+
+# Static files come straight from the finders: no collectstatic, no manifest.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+
+# The test client and the live server speak plain HTTP.
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+SECURE_SSL_REDIRECT = False
+
+# Mail is kept in django.core.mail.outbox, never sent (whatever EMAIL_HOST the shell exports).
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+
+# Background work runs at once, inside the test, as in development.
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+# Every test that logs someone in or sets a password would otherwise spend most of its time hashing.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
