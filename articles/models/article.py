@@ -71,8 +71,7 @@ class Article(models.Model):
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "文章"
-        verbose_name_plural = "文章"
+        verbose_name = verbose_name_plural = "文章"
         ordering = ["-publish_at", "-id"]
         indexes = [
             models.Index(fields=["status", "publish_at"], name="article_status_publish_idx"),
@@ -150,8 +149,7 @@ class ArticleTransition(models.Model):
     note = models.CharField("说明", max_length=200, blank=True)
 
     class Meta:
-        verbose_name = "流转记录"
-        verbose_name_plural = "流转记录"
+        verbose_name = verbose_name_plural = "流转记录"
         ordering = ["-at", "-id"]
 
     def __str__(self):

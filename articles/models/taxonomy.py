@@ -27,8 +27,7 @@ class Region(models.Model):
     show_on_home = models.BooleanField("首页显示区块", default=False)
 
     class Meta:
-        verbose_name = "区域"
-        verbose_name_plural = "区域"
+        verbose_name = verbose_name_plural = "区域"
         ordering = ["order", "name"]
 
     def __str__(self):
@@ -68,8 +67,7 @@ class Channel(models.Model):
     order = models.PositiveSmallIntegerField("排序", default=100, help_text="数字越小越靠前。")
 
     class Meta:
-        verbose_name = "栏目"
-        verbose_name_plural = "栏目"
+        verbose_name = verbose_name_plural = "栏目"
         ordering = ["order", "name"]
 
     def __str__(self):
@@ -87,8 +85,7 @@ class Industry(models.Model):
     order = models.PositiveSmallIntegerField("排序", default=100)
 
     class Meta:
-        verbose_name = "产业"
-        verbose_name_plural = "产业"
+        verbose_name = verbose_name_plural = "产业"
         ordering = ["order", "name"]
 
     def __str__(self):

@@ -31,8 +31,7 @@ class Topic(models.Model):
     objects = TopicQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "专题"
-        verbose_name_plural = "专题"
+        verbose_name = verbose_name_plural = "专题"
         ordering = ["order", "-created_at"]
 
     def __str__(self):
@@ -58,8 +57,7 @@ class TopicEntry(models.Model):
     order = models.PositiveSmallIntegerField("排序", default=0)
 
     class Meta:
-        verbose_name = "专题文章"
-        verbose_name_plural = "专题文章"
+        verbose_name = verbose_name_plural = "专题文章"
         ordering = ["order", "id"]
         constraints = [models.UniqueConstraint(fields=["topic", "article"], name="topic_entry_unique_article")]
 
