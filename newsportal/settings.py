@@ -1,8 +1,10 @@
 """newsportal settings: one file, fed by the environment through newsportal.env.
 
 Development defaults are safe; a production configuration (DEBUG off) refuses to start
-without a real SECRET_KEY, ALLOWED_HOSTS and EMAIL_HOST. The test suite runs on
-newsportal.test_settings, which builds on this file.
+without a real SECRET_KEY, ALLOWED_HOSTS and EMAIL_HOST, and then speaks HTTPS only (redirect,
+HSTS, Secure cookies) unless BEHIND_TLS_PROXY or INSECURE_HTTP says how TLS is arranged; `manage.py
+check --deploy` passes with no warning. The test suite runs on newsportal.test_settings, which
+builds on this file.
 """
 
 from pathlib import Path
@@ -44,17 +46,26 @@ INSTALLED_APPS = [
     "taggit",
     "reversion",
     "django_prose_editor",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "newsportal.signin",
     "articles",
     "submissions",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "newsportal.headers.SecurityHeadersMiddleware",  # before WhiteNoise: static files get them too
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "newsportal.middleware.HostileInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "newsportal.signin.middleware.SecondFactorMiddleware",
+    "axes.middleware.AxesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -106,6 +117,12 @@ LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+# The project's own Chinese for what Django and the packages leave in English (new Django strings,
+# the prose editor's menus and dialogs, taggit's admin); it wins over their catalogues.
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Tags may be typed with Chinese separators too (，、；): one parser, articles.content.tags.
+TAGGIT_TAGS_FROM_STRING = "articles.content.tags.parse_tags"
+TAGGIT_STRING_FROM_TAGS = "articles.content.tags.edit_string_for_tags"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -130,6 +147,7 @@ STORAGES = {
 # run in-process by default; production may name a worker backend's class here.
 TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")}}
 
+# ---------- HTTPS and security headers (README: "TLS and proxies") ----------
 # A strict, nonce-based Content Security Policy: no inline script or style anywhere.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
@@ -145,14 +163,65 @@ SECURE_CSP = {
 }
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Sent by newsportal.headers.SecurityHeadersMiddleware. Uploaded media is served by the web server
+# in front, not by Django, so feed readers may still show article images.
+CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
+# Browser features no page of the site uses. Not listed, so left to their defaults: fullscreen,
+# clipboard-write, web-share and publickey-credentials-* (a security key as a second factor).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer", "autoplay", "browsing-topics", "camera", "clipboard-read", "display-capture",
+        "encrypted-media", "geolocation", "gyroscope", "hid", "idle-detection", "local-fonts",
+        "magnetometer", "microphone", "midi", "payment", "screen-wake-lock", "serial", "usb",
+        "xr-spatial-tracking",
+    )
+}  # fmt: skip
+
+# Production speaks HTTPS only: redirect, HSTS, Secure __Host- cookies. Two explicit switches:
+# BEHIND_TLS_PROXY=1 when a proxy terminates TLS and forwards plain HTTP with X-Forwarded-Proto;
+# INSECURE_HTTP=1 serves plain HTTP with no TLS anywhere (a LAN demo, never the internet).
+INSECURE_HTTP = env_bool("INSECURE_HTTP", False)
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
+if INSECURE_HTTP and BEHIND_TLS_PROXY:
+    raise ImproperlyConfigured("INSECURE_HTTP and BEHIND_TLS_PROXY cannot both be on: is there TLS in front or not?")
+for _retired in ("SECURE_COOKIES", "SECURE_SSL_REDIRECT"):
+    if env_str(_retired, None) is not None:
+        raise ImproperlyConfigured(f"{_retired} is no longer read: DEBUG=0 means HTTPS unless INSECURE_HTTP=1.")
+_https_only = not DEBUG and not INSECURE_HTTP
+_ONE_YEAR = 365 * 24 * 60 * 60
+
+SECURE_SSL_REDIRECT = _https_only
+# Monitors ask for /healthz over plain HTTP on the loopback interface; it answers there too.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", _ONE_YEAR if _https_only else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+# The browsers' preload list is a commitment that takes months to undo: opt in, never by default.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+if SECURE_HSTS_PRELOAD and SECURE_HSTS_SECONDS < _ONE_YEAR:
+    raise ImproperlyConfigured("SECURE_HSTS_PRELOAD needs SECURE_HSTS_SECONDS of at least 31536000 (one year).")
+# Django's deploy check warns about every site not preloaded: that is the deliberate default here.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _https_only
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
-if env_bool("BEHIND_TLS_PROXY", False):
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+if _https_only:
+    # Browsers accept a __Host- cookie only when Secure, host-only and for Path=/, so neither a
+    # sibling subdomain nor a plain-HTTP response can plant or overwrite one.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+if BEHIND_TLS_PROXY:
+    # Trusted from whoever reaches the server: it must listen only where the proxy alone reaches it.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# /healthz names each failing check only to staff and to callers presenting this token
+# (Authorization: Bearer …); everyone else learns "ok" or "error".
+HEALTHZ_TOKEN = env_str("HEALTHZ_TOKEN")
+if HEALTHZ_TOKEN and len(HEALTHZ_TOKEN) < 32:
+    raise ImproperlyConfigured("HEALTHZ_TOKEN must be at least 32 characters long (or unset).")
 
 # E-mail through Django 6.1's MAILERS: the console in development, SMTP from the environment
 # in production (EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS/SSL).
@@ -199,8 +268,14 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # One line per task state change is noise at INFO; failures still surface.
-    "loggers": {"django.tasks": {"level": "WARNING"}},
+    # One line per task state change, or per sign-in (axes keeps those in its access log), is
+    # noise at INFO; failures and lockouts still surface. pypdf warns about every flaw of a
+    # refused upload: a hostile file must not flood the log.
+    "loggers": {
+        "django.tasks": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        "pypdf": {"level": "ERROR"},
+    },
 }
 
 # Development serves static files straight from the finders (no collectstatic).
@@ -249,3 +324,50 @@ OFFICE_ADDRESS = env_str("OFFICE_ADDRESS")
 OFFICE_PHONE = env_str("OFFICE_PHONE")
 OFFICE_EMAIL = env_str("OFFICE_EMAIL")
 OFFICE_HOURS = env_str("OFFICE_HOURS", "工作日 9:00–12:00，13:30–17:30")
+
+# ---------- Admin sign-in (README: "Admin users") ----------
+# django-axes' backend comes first: a locked-out client is refused before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# How many reverse proxies in front append X-Forwarded-For. One count serves the submission rate
+# limits and the sign-in lockout, which both take the client's address from
+# newsportal.clients.client_ip (not django-ipware, which counts proxies another way):
+# TRUSTED_PROXY_COUNT is its general name, the older SUBMISSIONS_TRUSTED_PROXIES still works, and
+# the two must agree when both are set.
+_trusted_proxies = env_int("TRUSTED_PROXY_COUNT", SUBMISSIONS_TRUSTED_PROXIES, minimum=0)
+if env_str("SUBMISSIONS_TRUSTED_PROXIES").strip() and _trusted_proxies != SUBMISSIONS_TRUSTED_PROXIES:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT and SUBMISSIONS_TRUSTED_PROXIES differ: set only the first.")
+SUBMISSIONS_TRUSTED_PROXIES = _trusted_proxies
+AXES_CLIENT_IP_CALLABLE = "newsportal.signin.lockout.client_address"
+
+# After this many failed sign-ins (wrong password or wrong 验证码), counted per account from any
+# address and per client address for any account, sign-in is refused for the cool-off minutes.
+ADMIN_LOGIN_FAILURE_LIMIT = env_int("ADMIN_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+ADMIN_LOGIN_COOLOFF_MINUTES = env_int("ADMIN_LOGIN_COOLOFF_MINUTES", 15, minimum=1)
+AXES_FAILURE_LIMIT = ADMIN_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = "newsportal.signin.lockout.cool_off"
+# Per account stops distributed guessing of one password; per address stops one client spraying
+# passwords across many accounts.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Attempts during a lockout do not extend it, so "请 N 分钟后再试" stays true; a success does not
+# wipe the address's count either (else a valid account would reset a spraying client's record).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = False
+AXES_LOCKOUT_CALLABLE = "newsportal.signin.lockout.lockout_response"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# Logged and listed with the account and address (the password is always masked), not the code.
+AXES_SENSITIVE_PARAMETERS = ["otp_token"]
+AXES_VERBOSE = False
+
+# A second factor (TOTP, django-otp) for staff. Who must enrol one before using the admin:
+# "superusers" (production's default), "staff", or "off" (development's default). Whoever has
+# enrolled one enters its 验证码 at every sign-in, whatever this says.
+ADMIN_REQUIRE_OTP = env_str("ADMIN_REQUIRE_OTP", "off" if DEBUG else "superusers").strip().lower()
+if ADMIN_REQUIRE_OTP not in {"off", "superusers", "staff"}:
+    raise ImproperlyConfigured(f"ADMIN_REQUIRE_OTP must be off, superusers or staff; got {ADMIN_REQUIRE_OTP!r}.")
+if ADMIN_REQUIRE_OTP == "off" and not DEBUG:
+    raise ImproperlyConfigured("ADMIN_REQUIRE_OTP cannot be off when DEBUG is off: superusers need a second factor.")
+OTP_TOTP_ISSUER = SITE_NAME
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True

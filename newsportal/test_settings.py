@@ -41,3 +41,8 @@ TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBacken
 
 # Every test that logs someone in or sets a password would otherwise spend most of its time hashing.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Passwords alone sign staff in, unless a test asks for a second factor; the trusted proxy
+# count is the development one (none), whatever the shell exports.
+ADMIN_REQUIRE_OTP = "off"
+SUBMISSIONS_TRUSTED_PROXIES = 0

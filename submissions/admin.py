@@ -12,6 +12,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
+from newsportal.middleware import changelist_query_is_safe
 from submissions import exports, services
 from submissions.models import Attachment, ContactMessage, Contribution, EntryRequest, InternalNote, StatusChange
 
@@ -195,6 +196,9 @@ class SubmissionAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request) or fmt not in ("csv", "xlsx"):
             raise PermissionDenied
         try:
+            # What the list itself refuses (HostileInputMiddleware guards the list's own URL).
+            if not changelist_query_is_safe(self, request.GET):
+                raise IncorrectLookupParameters
             changelist = self.get_changelist_instance(request)
         except IncorrectLookupParameters:
             meta = self.model._meta

@@ -1,9 +1,13 @@
 """Checking and storing uploads by what they contain, never by their name or Content-Type.
 
 Only allowlisted kinds pass: JPEG/PNG/WebP images (through the site's one image pipeline,
-`articles.media.pipeline`, which re-encodes them and so
-drops EXIF and any trailing payload), PDF and DOCX. Files get generated names under
-PRIVATE_MEDIA_ROOT; the name the submitter used is kept only for the download.
+`articles.media.pipeline`, which re-encodes them and so drops EXIF and any trailing payload),
+PDF and DOCX. Documents cannot be re-encoded, so they are refused when they carry active
+content: a PDF with scripts, launch or remote actions, embedded files or multimedia (parsed with
+pypdf, object streams included, within fixed limits), an encrypted or unreadable PDF, a DOCX
+with macros, ActiveX or OLE objects, or one that unpacks to far more than it weighs.
+Files get generated names under PRIVATE_MEDIA_ROOT; the name the submitter used is kept only
+for the download.
 """
 
 import io
@@ -21,7 +25,9 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from articles.media import pipeline
+from newsportal.text import strip_control_characters
 from submissions.models import Attachment
+from submissions.pdf import check_pdf
 from submissions.storage import private_storage
 
 IMAGE = Attachment.Kind.IMAGE
@@ -37,9 +43,14 @@ ACCEPT = {
     DOCX: ".docx,application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-# A DOCX is a zip; refuse archives that would unpack to something absurd (zip bombs).
-DOCX_MAX_UNPACKED = 200 * 1024 * 1024
+# A DOCX is a zip. Text compresses five to twenty times and pictures not at all, so a real
+# document unpacks to a few times its size; far more is a zip bomb.
+DOCX_MAX_UNPACKED_FACTOR = 5  # times SUBMISSIONS_MAX_UPLOAD_BYTES, for the whole archive
+DOCX_MAX_RATIO = 100  # unpacked / packed, for each entry that unpacks to more than a megabyte
+DOCX_RATIO_FROM = 1024 * 1024
 DOCX_MAX_ENTRIES = 2000
+# Parts that run code or carry foreign programs: VBA macros, ActiveX controls, OLE objects.
+_DOCX_ACTIVE_PART = re.compile(r"(^|/)(vbaproject\.bin|activex/.*|embeddings/oleobject[^/]*\.bin)$", re.IGNORECASE)
 
 _UNSAFE_NAME_CHARS = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
 
@@ -72,7 +83,8 @@ def display_name(name):
     """The file's own name without any path, control or reserved characters, at most 100 characters."""
     name = unicodedata.normalize("NFC", name or "")
     name = posixpath.basename(name.replace("\\", "/"))
-    name = _UNSAFE_NAME_CHARS.sub("_", name).strip(" .")
+    # Then what is left unseen (C1, bidi overrides, zero-width) goes: "报告\u202efdp.exe" is no PDF.
+    name = strip_control_characters(_UNSAFE_NAME_CHARS.sub("_", name)).strip(" .")
     return name[-100:] or "附件"
 
 
@@ -98,9 +110,10 @@ def prepare(upload, kinds):
     if kind == IMAGE:
         content, extension, mime_type = reencode_image(data, shown)
     elif kind == PDF:
+        check_pdf(data, shown)
         content, extension, mime_type = data, "pdf", "application/pdf"
     else:
-        check_docx(data, refused)
+        check_docx(data, shown, refused)
         content, extension, mime_type = data, "docx", DOCX_MIME
     stem = posixpath.splitext(shown)[0] or "附件"
     return PreparedFile(kind, extension, mime_type, content, f"{stem}.{extension}")
@@ -125,22 +138,45 @@ def reencode_image(data, shown):
     return image.content, image.extension, image.mime_type
 
 
-def check_docx(data, refused):
-    """A real Word document: an OOXML zip with a main document part and no macros."""
+def docx_max_unpacked():
+    """How much a DOCX may unpack to in all: DOCX_MAX_UNPACKED_FACTOR times the upload limit."""
+    return DOCX_MAX_UNPACKED_FACTOR * settings.SUBMISSIONS_MAX_UPLOAD_BYTES
+
+
+def check_docx(data, shown, refused):
+    """A real Word document: an OOXML zip with a main document part, no macros, ActiveX or OLE
+    objects, that unpacks to a sane size. Every entry is read (bounded by its declared size, with
+    its CRC checked), so an archive that lies about its sizes is refused as well."""
+    limit = docx_max_unpacked()
+    bomb = ValidationError(
+        f"“{shown}”解压后超过 {filesizeformat(limit)} 或压缩比异常，可能是压缩炸弹，不予接收。", code="bomb"
+    )
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             entries = archive.infolist()
             names = {entry.filename for entry in entries}
-            if len(entries) > DOCX_MAX_ENTRIES or sum(e.file_size for e in entries) > DOCX_MAX_UNPACKED:
-                raise refused
             if "[Content_Types].xml" not in names or "word/document.xml" not in names:
                 raise refused
-            if any(name.lower().endswith("vbaproject.bin") for name in names):
-                raise refused
+            if any(_DOCX_ACTIVE_PART.search(name) for name in names):
+                raise ValidationError(
+                    f"“{shown}”包含宏、ActiveX 控件或嵌入的程序对象，出于安全考虑不予接收。"
+                    "请另存为普通的 DOCX 文档后重新上传。",
+                    code="active",
+                )
+            if len(entries) > DOCX_MAX_ENTRIES or sum(e.file_size for e in entries) > limit:
+                raise bomb
+            if any(e.file_size > DOCX_RATIO_FROM and e.file_size > DOCX_MAX_RATIO * e.compress_size for e in entries):
+                raise bomb
             if archive.getinfo("[Content_Types].xml").file_size > 1024 * 1024:
                 raise refused
             content_types = archive.read("[Content_Types].xml")
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, OSError, RuntimeError, ValueError):
+            for entry in entries:
+                with archive.open(entry) as member:
+                    while member.read(1024 * 1024):
+                        pass
+    except ValidationError:
+        raise
+    except Exception:  # zipfile raises many kinds of error on a hostile archive; all mean "not a DOCX"
         raise refused from None
     if b"macroEnabled" in content_types or b"wordprocessingml.document.main+xml" not in content_types:
         raise refused

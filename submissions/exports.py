@@ -1,4 +1,10 @@
-"""CSV and XLSX exports of submission lists, with Chinese column headers."""
+"""CSV and XLSX exports of submission lists, with Chinese column headers.
+
+Every text cell is made safe from what is already stored, whatever wrote it: control and
+invisible characters become U+FFFD (openpyxl refuses most of them and the whole export would
+fail for one bad row), and text a spreadsheet would run as a formula stays text: prefixed with
+an apostrophe in CSV, stored as a string cell in XLSX.
+"""
 
 import csv
 import datetime
@@ -10,24 +16,33 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
+from newsportal.text import strip_control_characters
+
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# Spreadsheet programs run cells starting with these as formulas (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Spreadsheet programs run cells starting with these as formulas (CSV injection). The full-width
+# forms are cheap insurance: East Asian spreadsheet programs may turn them into their ASCII forms.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+# Shown in place of each run of control characters, so staff see that something was there.
+REPLACEMENT = "\ufffd"
 
 
 def _value(obj, name):
     """A field's display value: choice labels, related objects as text, local times."""
     if callable(name):
-        return name(obj)
+        return _cell(name(obj))
     display = getattr(obj, f"get_{name}_display", None)
-    value = display() if display else getattr(obj, name)
+    return _cell(display() if display else getattr(obj, name))
+
+
+def _cell(value):
+    """What a spreadsheet cell holds for `value`: numbers as numbers, everything else as clean text."""
     if isinstance(value, datetime.datetime):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     if value is None:
         return ""
-    if isinstance(value, str | int | float | bool | Decimal):
+    if isinstance(value, int | float | bool | Decimal):
         return value
-    return str(value)
+    return strip_control_characters(str(value), multiline=True, replacement=REPLACEMENT)
 
 
 def table(queryset, columns):

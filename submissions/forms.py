@@ -8,6 +8,7 @@ from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 
 from articles.models import Industry, Region
+from newsportal.text import PlainTextFormMixin
 from submissions import attachments, tracking, validators
 from submissions.models import ContactMessage, Contribution, EntryRequest
 
@@ -60,8 +61,11 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
-class SubmissionForm(forms.ModelForm):
+class SubmissionForm(PlainTextFormMixin, forms.ModelForm):
     """A public form with a one-time token, a honeypot and Chinese messages for every field.
+
+    Control and invisible characters are taken out of every posted value before the fields
+    see them (`PlainTextFormMixin`); one-line fields are then kept on one line by `clean`.
 
     After validation `token` is the form's FormToken and `is_abuse` tells whether it was
     refused as automated (honeypot filled, posted too fast, token forged).
@@ -344,7 +348,7 @@ class ContactForm(SubmissionForm):
         return message
 
 
-class TrackForm(forms.Form):
+class TrackForm(PlainTextFormMixin, forms.Form):
     tracking_number = _code_field("受理编号", 40, "例如 TG-20261125-000123。")
     query_code = _code_field("查询码", 20, "提交成功时页面上显示的 8 位查询码。")
 

@@ -23,6 +23,7 @@ class TrackingCounter(models.Model):
     value = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = verbose_name_plural = "受理编号计数"
         constraints = [models.UniqueConstraint(fields=["prefix", "day"], name="tracking_counter_prefix_day")]
 
     def __str__(self):
@@ -289,7 +290,7 @@ class StatusChange(SubmissionPart):
         ordering = ["changed_at", "id"]
 
     def __str__(self):
-        return f"{self.from_status or '—'} → {self.to_status}"
+        return f"{self.from_label or '—'} → {self.to_label}"
 
     def _label(self, value):
         if not value:

@@ -4,16 +4,6 @@ from django.conf import settings
 from django.core.cache import cache
 
 
-def client_ip(request):
-    """The client's address: REMOTE_ADDR, or the X-Forwarded-For entry added by our own proxies."""
-    proxies = settings.SUBMISSIONS_TRUSTED_PROXIES
-    if proxies:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
-
-
 class RateLimit:
     """At most `limit` hits per `window` seconds per client; the window starts at the first hit.
 

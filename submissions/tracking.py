@@ -10,6 +10,7 @@
 
 import hashlib
 import hmac
+import re
 import secrets
 import time
 from dataclasses import dataclass
@@ -54,9 +55,16 @@ def model_for(tracking_number):
     return SUBMISSION_MODELS.get(tracking_number[:2])
 
 
+# The dashes people type or paste between the parts of a number: hyphen, en and em dash, minus.
+_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"))
+_NOT_IN_NUMBER = re.compile(r"[^A-Z0-9-]")
+
+
 def normalize_tracking_number(value):
-    text = half_width(value).upper()
-    return "".join(text.split()).replace("—", "-").replace("–", "-")
+    """A typed 受理编号 as stored: ASCII capitals, digits and dashes; anything else (spaces,
+    control characters, Chinese punctuation) cannot be part of one and is dropped, so it never
+    reaches the database query (PostgreSQL refuses NUL in a parameter)."""
+    return _NOT_IN_NUMBER.sub("", half_width(value).upper().translate(_DASHES))
 
 
 def normalize_query_code(value):

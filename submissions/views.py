@@ -8,6 +8,7 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.cache import never_cache
 
+from newsportal.clients import client_ip
 from submissions import ratelimit, services, tracking
 from submissions.forms import ContactForm, ContributionForm, EntryRequestForm, TrackForm
 from submissions.models import Attachment
@@ -39,7 +40,7 @@ class SubmissionFormView(View):
         token = tracking.read_form_token(request.POST.get("form_token"), form_class.form_name)
         if token and (existing := services.find_duplicate(form_class._meta.model, token)):
             return self.render_receipt(services.Receipt(existing, token.query_code, duplicate=True))
-        ip = ratelimit.client_ip(request)
+        ip = client_ip(request)
         for limit in (ratelimit.submissions, ratelimit.attempts):
             if limit.exceeded(ip):
                 return rate_limited(request, limit)
@@ -104,7 +105,7 @@ def track(request):
     """受理查询: the status and public reply for a tracking number and its query code."""
     if request.method != "POST":
         return render(request, "submissions/track.html", {"form": TrackForm()})
-    ip = ratelimit.client_ip(request)
+    ip = client_ip(request)
     if ratelimit.lookups.exceeded(ip):
         return rate_limited(request, ratelimit.lookups)
     form = TrackForm(request.POST)

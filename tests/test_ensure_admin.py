@@ -2,10 +2,16 @@ import re
 from io import StringIO
 
 import pytest
-from django.contrib.auth import authenticate
+from django.contrib import auth
 from django.core.management import call_command
+from django.test import RequestFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def authenticate(**credentials):
+    """As the admin's sign-in form asks: with the request, which django-axes needs to count failures."""
+    return auth.authenticate(RequestFactory().post("/admin/login/"), **credentials)
 
 
 def run(tmp_path, *args):
@@ -38,3 +44,13 @@ def test_demo_staff_get_one_account_per_role(tmp_path):
     assert authenticate(username="chief", password=logins["chief"]).has_perm("articles.archive_article")
     officer = authenticate(username="officer", password=logins["officer"])
     assert officer.has_perm("submissions.change_entryrequest") and not officer.has_perm("articles.add_article")
+
+
+def test_a_printed_login_locked_out_by_mistyping_works_again(tmp_path, client):
+    logins = run(tmp_path)
+    for _ in range(5):
+        client.post("/admin/login/", {"username": "admin", "password": "mistyped"})
+    assert client.post("/admin/login/", {"username": "admin", "password": logins["admin"]}).status_code == 429
+
+    assert run(tmp_path) == logins
+    assert client.post("/admin/login/", {"username": "admin", "password": logins["admin"]}).status_code == 302

@@ -179,9 +179,12 @@ def test_body_images_from_the_library_get_srcset_and_lazy_loading(django_capture
     assert article.body.count("srcset") == 1  # saving again changes nothing
 
 
-def test_foreign_images_in_the_body_are_left_as_they_are():
-    article = ArticleFactory(body='<p><img src="https://example.com/a.png" alt="外链"></p>')
-    assert "srcset" not in article.body and 'src="https://example.com/a.png"' in article.body
+def test_same_site_images_outside_the_library_are_left_as_they_are_and_foreign_ones_dropped():
+    article = ArticleFactory(
+        body='<p><img src="/static/img/map.png" alt="地图"></p><p><img src="https://example.com/a.png"></p>'
+    )
+    assert "srcset" not in article.body and 'src="/static/img/map.png"' in article.body
+    assert "example.com" not in article.body  # issue 9: only same-site or media URLs in src/srcset
 
 
 def test_picker_lists_library_images_and_uploads_new_ones(client, writer):

@@ -122,7 +122,7 @@ def test_images_are_reencoded_in_their_own_format_without_metadata(fmt):
 
 
 def test_a_docx_unpacking_to_something_absurd_is_refused(settings):
-    bomb = docx_bytes(extra={"word/media/huge.bin": b"\x00" * (attachments.DOCX_MAX_UNPACKED + 1)})
+    bomb = docx_bytes(extra={"word/media/huge.bin": b"\x00" * (attachments.docx_max_unpacked() + 1)})
     with pytest.raises(ValidationError):
         attachments.prepare(_Upload("bomb.docx", bomb), [attachments.DOCX])
 

@@ -1,4 +1,9 @@
-"""The article body's rich-text editor (django-prose-editor), set up for the site's strict CSP."""
+"""The article body's rich-text editor (django-prose-editor), set up for the site's strict CSP.
+
+It speaks Chinese: its dialogs ask the admin's JavaScript catalogue (`window.gettext`, from the
+admin:jsi18n script every admin change form loads before the editor's modules run), which
+locale/zh_Hans/LC_MESSAGES/djangojs.po fills in; its toolbar is named in static/js/admin-editor.js.
+"""
 
 from django.urls import reverse_lazy
 from django_prose_editor.widgets import AdminProseEditorWidget, prose_editor_admin_media

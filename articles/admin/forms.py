@@ -6,6 +6,7 @@ from django.utils import timezone
 from django_prose_editor.fields import ProseEditorFormField
 
 from articles.admin.editor import EDITOR_EXTENSIONS, NewsroomEditorWidget
+from articles.content.tags import SEPARATORS_HELP
 from articles.models import Article
 from articles.newsroom import policy, revisions
 
@@ -15,7 +16,7 @@ class ArticleAdminForm(forms.ModelForm):
         label="正文", extensions=EDITOR_EXTENSIONS, preset="newsroom", widget=NewsroomEditorWidget
     )
     # The version the editor loaded: a save based on an older one is refused (see clean()).
-    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    loaded_version = forms.IntegerField(label="打开时的版本号", widget=forms.HiddenInput, required=False)
 
     # Set by ArticleAdmin.get_form: the workflow button pressed, if any (its permission is
     # already checked; whether the story can make the move is checked here).
@@ -28,6 +29,7 @@ class ArticleAdminForm(forms.ModelForm):
             "channel", "regions", "industries", "tags", "publish_at", "expire_at", "is_headline", "is_pinned",
             "is_featured",
         ]  # fmt: skip
+        help_texts = {"tags": SEPARATORS_HELP}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

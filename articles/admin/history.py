@@ -1,21 +1,22 @@
-"""The article admin's extra pages: preview, version history, compare and restore.
+"""The article admin's extra pages: preview (and revoking shared preview links), version
+history, compare and restore.
 
 A mixin for ArticleAdmin; the rules live in `articles.newsroom.revisions` and `.preview`,
-and every page asks the admin's own permission methods (which ask the newsroom policy).
+and every page asks the admin's own permission methods or the newsroom policy.
 """
 
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 from reversion.models import Version
 
-from articles.models import Article
-from articles.newsroom import preview, revisions
+from articles.newsroom import policy, preview, revisions
 
 
 class ArticleHistoryMixin:
@@ -25,6 +26,11 @@ class ArticleHistoryMixin:
 
         return [
             path("<path:object_id>/preview/", view(self.preview_view), name="articles_article_preview"),
+            path(
+                "<path:object_id>/preview/revoke/",
+                view(require_POST(self.revoke_preview_view)),
+                name="articles_article_preview_revoke",
+            ),
             path("<path:object_id>/revisions/", view(self.revisions_view), name="articles_article_revisions"),
             path(
                 "<path:object_id>/revisions/compare/",
@@ -40,7 +46,10 @@ class ArticleHistoryMixin:
         ]
 
     def _article_or_403(self, request, object_id):
-        article = get_object_or_404(Article, pk=unquote(object_id))
+        # get_object answers None for an id that is no number (…/abc/preview/): 404, not 500.
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            raise Http404("文章不存在。")
         if not self.has_view_or_change_permission(request, article):
             raise PermissionDenied
         return article
@@ -59,6 +68,15 @@ class ArticleHistoryMixin:
     def preview_view(self, request, object_id):
         article = self._article_or_403(request, object_id)
         return preview.staff_preview(request, article.pk)
+
+    def revoke_preview_view(self, request, object_id):
+        """POST only: every preview link shared so far stops working; new ones work."""
+        article = self._article_or_403(request, object_id)
+        if not policy.can_edit(request.user, article):
+            raise PermissionDenied
+        preview.revoke(article)
+        self.message_user(request, "已撤销此前分享的全部预览链接。如需继续审阅，请分享下方的新链接。", messages.SUCCESS)
+        return redirect("admin:articles_article_preview", article.pk)
 
     def revisions_view(self, request, object_id):
         article = self._article_or_403(request, object_id)

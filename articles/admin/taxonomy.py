@@ -4,6 +4,11 @@ from django.contrib import admin
 
 from articles.models import Channel, Industry, Region
 
+ALIASES_HELP = (
+    "以逗号分隔，例如：亦庄, 经开区, Beijing E-Town。搜索时视为同一区域。"
+    "只能包含汉字、字母、数字、空格、连字符（-）和点（.）。"
+)
+
 
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
@@ -14,6 +19,11 @@ class RegionAdmin(admin.ModelAdmin):
     search_fields = ["name", "aliases", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        # The model checks aliases on save (Region.clean_fields); this says the rule up front.
+        kwargs.setdefault("help_texts", {"aliases": ALIASES_HELP})
+        return super().get_form(request, obj, **kwargs)
 
 
 @admin.register(Channel)

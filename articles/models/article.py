@@ -1,5 +1,8 @@
 """Articles (the district investment stories) and the record of their workflow steps."""
 
+import secrets
+from functools import partial
+
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -63,6 +66,10 @@ class Article(models.Model):
     # row, so ranking thousands of matches never reads the large document from TOAST.
     search_head = SearchVectorField("检索摘要", null=True, editable=False)
     created_by = staff_member("创建人", related_name="created_articles", editable=False)
+    # Signed into every shared preview link (articles.newsroom.preview): a new key revokes them all.
+    preview_key = models.CharField(
+        "预览链接密钥", max_length=16, default=partial(secrets.token_urlsafe, 8), editable=False
+    )
     # Bumped on every save: a form loaded at version N cannot overwrite version N+1 (stale save).
     version = models.PositiveIntegerField("版本号", default=1, editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)

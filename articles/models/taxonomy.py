@@ -1,8 +1,60 @@
-"""The classifications readers browse by: regions (a shallow tree), channels (栏目) and industries (产业)."""
+"""The classifications readers browse by: regions (a shallow tree), channels (栏目) and industries (产业).
+
+A region's aliases are search terms, and so are the lines of the search synonym list: both
+are comma-separated lists whose terms may hold only what a reader can type as a search word
+(`unsearchable_characters` owns that rule).
+"""
+
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+
+# Besides letters (Chinese included) and digits, a search term may hold these: English names
+# are written with spaces, hyphens and dots (Beijing E-Town, St. Regis). Everything else is
+# either tsquery syntax (& | ! ( ) : * < > ' " \\) or punctuation no reader types as a word.
+TERM_PUNCTUATION = frozenset(" -.")
+
+
+def split_terms(text):
+    """The terms of a comma-separated list (full-width commas too), stripped, empty ones dropped."""
+    return [term.strip() for term in (text or "").replace("，", ",").split(",") if term.strip()]
+
+
+def unsearchable_characters(term):
+    """The characters of `term` that can never be part of a search term, in order, once each.
+
+    Judged after NFKC, as search sees them: a full-width hyphen is a hyphen and passes, a
+    full-width parenthesis is a parenthesis and does not.
+    """
+    bad = (
+        char
+        for char in term
+        if not all(c.isalnum() or c in TERM_PUNCTUATION for c in unicodedata.normalize("NFKC", char))
+    )
+    return "".join(dict.fromkeys(bad))
+
+
+def is_search_term(term):
+    """Whether `term` can be searched for: only allowed characters, and a letter or digit among them."""
+    return not unsearchable_characters(term) and any(c.isalnum() for c in term)
+
+
+def alias_errors(aliases):
+    """The editor's messages for every alias in `aliases` that cannot be searched for."""
+    errors = []
+    for alias in split_terms(aliases):
+        bad = unsearchable_characters(alias)
+        if bad:
+            shown = "、".join(c if c.isprintable() and not c.isspace() else f"U+{ord(c):04X}" for c in bad)
+            errors.append(
+                f"别名“{alias}”含有不能用于搜索的字符：{shown}。"
+                "别名只能包含汉字、字母、数字、空格、连字符（-）和点（.），多个别名用逗号分隔。"
+            )
+        elif not any(c.isalnum() for c in alias):
+            errors.append(f"别名“{alias}”不含汉字、字母或数字，不能用于搜索。")
+    return errors
 
 
 class Region(models.Model):
@@ -38,7 +90,7 @@ class Region(models.Model):
 
     @property
     def alias_list(self):
-        return [a.strip() for a in self.aliases.replace("，", ",").split(",") if a.strip()]
+        return split_terms(self.aliases)
 
     def ancestors(self):
         """Parents up to the root, nearest first (the tree is shallow: a few hops at most)."""
@@ -48,6 +100,21 @@ class Region(models.Model):
             seen.add(node.pk)
             node = node.parent
         return chain
+
+    def clean_fields(self, exclude=None):
+        """Aliases are checked here, not in clean(): a form without the field (the changelist's
+        list_editable one) must still save a region whose old aliases predate the rule."""
+        errors = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if "aliases" not in (exclude or ()) and "aliases" not in errors:
+            bad_aliases = alias_errors(self.aliases)
+            if bad_aliases:
+                errors["aliases"] = bad_aliases
+        if errors:
+            raise ValidationError(errors)
 
     def clean(self):
         node, seen = self.parent, set()

@@ -1,9 +1,10 @@
 """Previews of unpublished articles: for staff in the admin, and by signed, expiring link.
 
-A shared link carries the article id signed with the site's secret key and a timestamp, so
-a reviewer without an account can read the draft until the link expires
-(ARTICLE_PREVIEW_HOURS). The page is the reader's article page plus a preview banner; it is
-never indexed, cached or counted as a view.
+A shared link carries the article id and its preview key, signed with the site's secret key
+and a timestamp, so a reviewer without an account can read the draft until the link expires
+(ARTICLE_PREVIEW_HOURS). Revoking gives the article a new preview key: every link shared so
+far stops working at once, links made afterwards work. The page is the reader's article page
+plus a preview banner; it is never indexed, cached or counted as a view.
 """
 
 import datetime
@@ -16,13 +17,23 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from articles.models import Article
+from articles.newsroom import policy
 from articles.reading import related
 
 _SALT = "articles.preview"
 
 
 def make_token(article):
-    return signing.dumps({"a": article.pk}, salt=_SALT, compress=True)
+    return signing.dumps({"a": article.pk, "k": article.preview_key}, salt=_SALT, compress=True)
+
+
+def revoke(article):
+    """Every link to `article` shared so far stops working; links made from now on work.
+
+    An update of the one column: revoking is not an edit (no new version, no stale-save
+    conflict for an editor who has the form open, no search reindex)."""
+    article.preview_key = Article._meta.get_field("preview_key").get_default()
+    Article.objects.filter(pk=article.pk).update(preview_key=article.preview_key)
 
 
 def shared_url(request, article):
@@ -34,27 +45,32 @@ def expires_at():
 
 
 def article_from_token(token):
-    """The article a token points to, or None when it is forged, malformed or expired."""
+    """The article a token points to, or None when it is forged, malformed, expired or revoked.
+
+    Links made before preview keys existed carry none: they count as revoked."""
     try:
         data = signing.loads(token, salt=_SALT, max_age=datetime.timedelta(hours=settings.ARTICLE_PREVIEW_HOURS))
     except signing.BadSignature:  # includes SignatureExpired
         return None
-    article_id = data.get("a") if isinstance(data, dict) else None
-    if not isinstance(article_id, int):
+    if not isinstance(data, dict):
         return None
-    return _articles().filter(pk=article_id).first()
+    article_id, key = data.get("a"), data.get("k")
+    if not isinstance(article_id, int) or not isinstance(key, str):
+        return None
+    return _articles().filter(pk=article_id, preview_key=key).first()
 
 
 def _articles():
     return Article.objects.select_related("channel", "responsible_editor", "cover").prefetch_related("regions", "tags")
 
 
-def render_preview(request, article, shared=False):
+def render_preview(request, article, shared=False, can_revoke=False):
     context = {
         **related.article_page(article),
         "preview_shared": shared,
         "preview_share_url": None if shared else shared_url(request, article),
         "preview_expires": None if shared else expires_at(),
+        "preview_can_revoke": can_revoke,
     }
     response = render(request, "articles/article_preview.html", context)
     response["X-Robots-Tag"] = "noindex, nofollow"
@@ -73,5 +89,7 @@ def shared_preview(request, token):
 
 
 def staff_preview(request, pk):
-    """Admin view body (permission checked by the admin): any status, exactly as published."""
-    return render_preview(request, get_object_or_404(_articles(), pk=pk))
+    """Admin view body (permission checked by the admin): any status, exactly as published,
+    with the share link and, for those who may edit the article, the button that revokes links."""
+    article = get_object_or_404(_articles(), pk=pk)
+    return render_preview(request, article, can_revoke=policy.can_edit(request.user, article))

@@ -1,16 +1,47 @@
 import datetime
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 
 from articles.models import Channel, Industry, Region
 from articles.search.segmentation import MAX_QUERY_LENGTH
 
+# Tabs and line breaks separate words; every other control character (NUL included) goes.
+_CONTROL_CHARACTERS = dict.fromkeys((*range(0x20), *range(0x7F, 0xA0))) | dict.fromkeys(map(ord, "\t\n\r"), " ")
+
+
+class QueryField(forms.CharField):
+    """The search words. Control characters are dropped, not refused (a NUL would otherwise
+    fail the form), so a pasted query with stray ones still searches for its words."""
+
+    def to_python(self, value):
+        return super().to_python(value).translate(_CONTROL_CHARACTERS).strip()
+
+
+# The dates a filter may name. Far beyond them, the day added to an end date or the conversion
+# to UTC overflows Python's dates (9999-12-31 was a 500); no story is dated out there anyway.
+FIRST_DATE = datetime.date(1900, 1, 1)
+LAST_DATE = datetime.date(2100, 12, 31)
+
+
+class DateFilterField(forms.DateField):
+    """An optional date filter within FIRST_DATE–LAST_DATE: others are reported and ignored."""
+
+    def __init__(self, label):
+        message = f"请填写 {FIRST_DATE:%Y-%m-%d} 至 {LAST_DATE:%Y-%m-%d} 之间的日期。"
+        super().__init__(
+            label=label,
+            required=False,
+            validators=[MinValueValidator(FIRST_DATE, message), MaxValueValidator(LAST_DATE, message)],
+            widget=forms.DateInput(attrs={"type": "date", "min": FIRST_DATE.isoformat(), "max": LAST_DATE.isoformat()}),
+        )
+
 
 class SearchForm(forms.Form):
     """The search box and its filters. Over-long queries are cut, not refused."""
 
-    q = forms.CharField(label="关键词", required=False, strip=True)
+    q = QueryField(label="关键词", required=False, strip=True)
     region = forms.ModelChoiceField(
         label="区域", queryset=Region.objects.all(), to_field_name="slug", required=False, empty_label="全部区域"
     )
@@ -20,8 +51,8 @@ class SearchForm(forms.Form):
     industry = forms.ModelChoiceField(
         label="产业", queryset=Industry.objects.all(), to_field_name="slug", required=False, empty_label="全部产业"
     )
-    date_from = forms.DateField(label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = DateFilterField(label="起始日期")
+    date_to = DateFilterField(label="截止日期")
 
     def clean_q(self):
         return self.cleaned_data["q"][:MAX_QUERY_LENGTH]

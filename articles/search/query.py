@@ -12,30 +12,46 @@ from django.core.paginator import Page, Paginator
 from django.db import connection, models, transaction
 from django.db.models import Count, F, Q, Window
 
-from articles.search.segmentation import bigrams, query_terms
+from articles.search.segmentation import bigrams, is_word, lexemes, query_terms
 
 MAX_PAGE = 100_000
 
 
-def _tsquery(groups):
-    """A raw tsquery; tokens are \\w-only, so nothing in them is tsquery syntax.
+def _lexeme(word, prefix=False):
+    """`word` as a quoted tsquery operand: nothing in it can be read as tsquery syntax."""
+    quoted = "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
+    return quoted + ":*" if prefix else quoted
+
+
+def _all_of(words):
+    operands = [_lexeme(word) for word in words]
+    return operands[0] if len(operands) == 1 else "(" + " & ".join(operands) + ")"
+
+
+def _alternatives(group):
+    """The tsquery operands of one query word, any of which may match.
 
     Synonyms and region names are dictionary words, indexed whole, so they match as they
-    are. The word the reader typed may have been segmented differently inside a story
-    (抗体药 inside 抗体药物), so it also matches as the AND of its character pairs, which
-    the document indexes at weight D; a single character also matches as a prefix.
+    are; one of several words (beijing e-town) matches as the AND of its words. The word
+    the reader typed may have been segmented differently inside a story (抗体药 inside
+    抗体药物), so it also matches as the AND of its character pairs, which the document
+    indexes at weight D; a single character also matches as a prefix.
     """
+    typed = group[0]
+    options = [_all_of(words) for words in map(lexemes, group) if words]
+    if len(typed) == 1 and is_word(typed):
+        options.append(_lexeme(typed, prefix=True))
+    pairs = [pair for pair in bigrams(typed) if pair != typed]
+    if pairs:
+        options.append(_all_of(pairs))
+    return options
 
-    def typed(word):
-        options = [word]
-        if len(word) == 1:
-            options.append(f"{word}:*")
-        pairs = [p for p in bigrams(word) if p != word]
-        if pairs:
-            options.append("(" + " & ".join(pairs) + ")")
-        return options
 
-    return " & ".join("(" + " | ".join([*typed(group[0]), *group[1:]]) + ")" for group in groups)
+def tsquery(groups):
+    """The raw tsquery text for `groups` (see `query_terms`), every operand a quoted lexeme;
+    "" when no group holds a word PostgreSQL can index."""
+    options = (_alternatives(group) for group in groups)
+    return " & ".join("(" + " | ".join(either) + ")" for either in options if either)
 
 
 def uses_postgres():
@@ -48,7 +64,10 @@ def search(queryset, q):
     if not groups:
         return queryset.none()
     if uses_postgres():
-        query = SearchQuery(_tsquery(groups), search_type="raw", config="simple")
+        text = tsquery(groups)
+        if not text:
+            return queryset.none()
+        query = SearchQuery(text, search_type="raw", config="simple")
         # The GIN index finds matches in the whole document; the rank reads only the
         # small head (title and tags weigh most, then summary and regions; a match in the
         # body alone ranks by recency). alias(), not annotate(): a count skips the rank.

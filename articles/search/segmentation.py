@@ -4,22 +4,33 @@ Chinese has no spaces between words, so documents and queries are both cut with 
 dictionary ships in the package) before PostgreSQL sees them. jieba is loaded lazily, once
 per process (about a second and 55 MB). Region names and aliases are added as words and
 treated as synonyms of each other, read from the shared cache and reset when a region changes.
+
+A synonym or alias of several words (beijing e-town) is never a jieba word: a query holding
+it keeps it whole as one term, and a term matches as the AND of its words (`lexemes`), which
+is how documents hold it. What a term may contain is the taxonomy's rule (`is_search_term`);
+a synonym line that breaks it is skipped with a warning.
 """
 
 import logging
 import re
 import threading
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from django.core.cache import cache as shared_cache
 
 from articles.models import Region
+from articles.models.taxonomy import is_search_term, split_terms
+
+logger = logging.getLogger(__name__)
 
 _WORD = re.compile(r"^\w+$")
+_HAS_WORD = re.compile(r"\w")
 _HERE = Path(__file__).resolve().parent
-REGION_WORDS_KEY = "articles:search:region-words:v1"
+SYNONYMS_PATH = _HERE / "synonyms.txt"
+SEARCH_TERMS_PATH = _HERE / "search_terms.txt"
+REGION_WORDS_KEY = "articles:search:region-words:v2"
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
 
@@ -28,25 +39,58 @@ _tokenizer = None
 _added_words = set()
 
 
-def _read_list(name):
-    lines = (_HERE / name).read_text(encoding="utf-8").splitlines()
-    return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
-
-
-@cache
-def _static_synonym_groups():
+def _read_lines(path):
+    """(line number, text) for each line of a word list that is neither blank nor a # comment."""
+    lines = path.read_text(encoding="utf-8").splitlines()
     return [
-        tuple(w.strip().lower() for w in line.replace("，", ",").split(",") if w.strip())
-        for line in _read_list("synonyms.txt")
+        (number, line.strip())
+        for number, line in enumerate(lines, 1)
+        if line.strip() and not line.strip().startswith("#")
     ]
 
 
+def search_term(text):
+    """A word, synonym or alias as search compares it: NFKC, lower case, single spaces."""
+    return " ".join(normalise(text).split())
+
+
+def parse_synonyms(lines, source="synonyms.txt"):
+    """Synonym groups from (line number, text) pairs, one comma-separated group a line.
+
+    A line holding a term that can never be searched for (tsquery syntax, other punctuation)
+    is skipped with a logged warning, so one bad edit to the list cannot break search.
+    """
+    groups = []
+    for number, line in lines:
+        terms = split_terms(line)
+        bad = [term for term in terms if not is_search_term(term)]
+        if bad:
+            logger.warning(
+                "%s line %d skipped: %s cannot be searched for (letters, digits, spaces, hyphens and dots only)",
+                source,
+                number,
+                ", ".join(map(repr, bad)),
+            )
+            continue
+        groups.append(tuple(dict.fromkeys(search_term(term) for term in terms)))
+    return groups
+
+
+@cache
+def synonym_groups():
+    """The groups of `synonyms.txt`, read once per process."""
+    return parse_synonyms(_read_lines(SYNONYMS_PATH), SYNONYMS_PATH.name)
+
+
 def _region_groups():
-    """[(name, alias, …)] for every region; cached in the shared cache, reset when a region changes."""
+    """[(name, alias, …)] for every region; cached in the shared cache, reset when a region changes.
+
+    An alias saved before aliases were checked, that no reader could type, is left out.
+    """
 
     def load():
         return [
-            tuple(w.lower() for w in (region.name, *region.alias_list))
+            tuple(dict.fromkeys(map(search_term, (region.name, *filter(is_search_term, region.alias_list)))))
             for region in Region.objects.only("name", "aliases")
         ]
 
@@ -55,6 +99,15 @@ def _region_groups():
 
 def forget_region_words():
     shared_cache.delete(REGION_WORDS_KEY)
+
+
+def _add_words(tokenizer, words):
+    """Add dictionary words to jieba (the caller holds the lock). A term of several words is
+    left out: jieba would keep "e-town" whole, and a token with a hyphen is dropped as punctuation."""
+    for word in words:
+        if is_word(word) and word not in _added_words:
+            tokenizer.add_word(word)
+            _added_words.add(word)
 
 
 def _get_tokenizer():
@@ -68,11 +121,8 @@ def _get_tokenizer():
                 jieba.setLogLevel(logging.WARNING)
                 tokenizer = jieba.Tokenizer()
                 tokenizer.initialize()
-                for word in _read_list("search_terms.txt"):
-                    tokenizer.add_word(word)
-                for group in _static_synonym_groups():
-                    for word in group:
-                        tokenizer.add_word(word)
+                _add_words(tokenizer, (search_term(word) for _, word in _read_lines(SEARCH_TERMS_PATH)))
+                _add_words(tokenizer, (word for group in synonym_groups() for word in group))
                 _tokenizer = tokenizer
     return _tokenizer
 
@@ -81,11 +131,7 @@ def tokenizer_with_regions():
     tokenizer = _get_tokenizer()
     groups = _region_groups()
     with _lock:
-        for group in groups:
-            for word in group:
-                if word not in _added_words:
-                    tokenizer.add_word(word)
-                    _added_words.add(word)
+        _add_words(tokenizer, (word for group in groups for word in group))
     return tokenizer, groups
 
 
@@ -104,24 +150,34 @@ def is_word(token):
 
 
 def normalise_query(q):
-    """The query as searched: NFKC (full-width to half-width), lower case, at most 200 characters."""
-    return normalise(q).strip()[:MAX_QUERY_LENGTH]
+    """The query as searched: NFKC (full-width to half-width), lower case, single spaces, at most 200 characters."""
+    return search_term(q)[:MAX_QUERY_LENGTH]
+
+
+def lexemes(term):
+    """The indexed words `term` stands for: itself when it is one word, else the words jieba
+    cuts it into (beijing e-town → beijing, e, town), as the document holds them."""
+    if is_word(term):
+        return [term]
+    return [token for token in _get_tokenizer().cut(term) if is_word(token)]
 
 
 def query_terms(q):
     """Groups of alternatives, one group per query word: [("亦庄", "北京经济技术开发区", "经开区"), ("抗体",)].
 
     Each word of the query is one group; the group also holds its synonyms and region
-    aliases, so 亦庄 finds 北京经济技术开发区 and the other way round.
+    aliases, so 亦庄 finds 北京经济技术开发区 and the other way round. A synonym of several
+    words typed whole (beijing e-town) is one word of the query.
     """
     tokenizer, region_groups = tokenizer_with_regions()
     synonyms = {}
-    for group in (*_static_synonym_groups(), *region_groups):
+    for group in (*synonym_groups(), *region_groups):
         for word in group:
             synonyms.setdefault(word, set()).update(group)
+    phrases = tuple(sorted((w for w in synonyms if not is_word(w) and _HAS_WORD.search(w)), key=lambda w: (-len(w), w)))
     groups, seen = [], set()
-    for token in tokenizer.cut(normalise_query(q)):
-        if not is_word(token) or token in seen:
+    for token in _query_words(normalise_query(q), tokenizer, phrases):
+        if token in seen:
             continue
         seen.add(token)
         alternatives = [token, *sorted(synonyms.get(token, set()) - {token})]
@@ -129,6 +185,22 @@ def query_terms(q):
         if len(groups) == MAX_TERMS:
             break
     return groups
+
+
+@lru_cache(maxsize=8)
+def _phrase_pattern(phrases):
+    """Finds any of `phrases` as whole words, the longest first."""
+    return re.compile(r"(?<!\w)(" + "|".join(map(re.escape, phrases)) + r")(?!\w)")
+
+
+def _query_words(query, tokenizer, phrases):
+    """The words of a normalised query in order: the `phrases` it holds whole, jieba's words between."""
+    parts = _phrase_pattern(phrases).split(query) if phrases else [query]
+    for index, part in enumerate(parts):
+        if index % 2:
+            yield part
+        else:
+            yield from (token for token in tokenizer.cut(part) if is_word(token))
 
 
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}")

@@ -34,6 +34,12 @@ def _after_commit(task, object_id):
     transaction.on_commit(callback)
 
 
+def reindex_after_commit(article_ids):
+    """Rebuild these articles' documents once the transaction commits (e.g. after a tag merge)."""
+    for article_id in article_ids:
+        _after_commit(documents.reindex_article, article_id)
+
+
 @receiver(post_save, sender=Article)
 def reindex_saved_article(sender, instance, raw=False, **kwargs):
     if not raw:

@@ -64,9 +64,9 @@ def test_writer_inserts_a_library_image_editor_previews_and_schedules_it(page, l
     page.keyboard.type("新建机器人产业园")
     page.keyboard.press("Control+b")
     page.keyboard.press("Enter")
-    page.get_by_role("button", name="figure").click()
+    page.get_by_role("button", name="插入图片").click()
     with page.expect_popup() as opened:
-        page.get_by_role("button", name="Browse...").click()
+        page.get_by_role("button", name="从图片库选择…").click()
     picker = opened.value
     picker.wait_for_load_state()
     picker.set_input_files("input[name=file]", str(photo))
@@ -76,7 +76,7 @@ def test_writer_inserts_a_library_image_editor_previews_and_schedules_it(page, l
         picker.locator(".picker-new .picker-choice").dispatch_event("click")
     dialog = page.locator("dialog[open]")
     assert dialog.locator("input[name=altText]").input_value() == "产业园效果图"
-    dialog.get_by_role("button", name="Insert").click()
+    dialog.get_by_role("button", name="插入").click()
     page.get_by_role("button", name="提交审核").click()
     page.wait_for_url(base + "/admin/articles/article/")
 

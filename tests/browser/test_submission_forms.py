@@ -6,7 +6,7 @@ import pytest
 
 from submissions.models import ContactMessage, Contribution, EntryRequest
 from tests.factories import IndustryFactory, RegionFactory
-from tests.files import image_bytes
+from tests.files import image_bytes, pdf_bytes
 from tests.helpers import valid_credit_code, watch_console
 
 pytestmark = [
@@ -27,7 +27,7 @@ def png(name="现场.png"):
 
 
 def pdf(name="营业执照.pdf"):
-    return {"name": name, "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"}
+    return {"name": name, "mimeType": "application/pdf", "buffer": pdf_bytes()}
 
 
 @pytest.fixture

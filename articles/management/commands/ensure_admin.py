@@ -1,6 +1,7 @@
 import secrets
 from pathlib import Path
 
+from axes.utils import reset as reset_lockout
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -42,6 +43,8 @@ class Command(BaseCommand):
 
     def _ensure(self, folder, username, superuser=False, first_name="", group=None):
         """The user with a working password, reusing the one saved in `folder` when it still works."""
+        # The login printed must work at once, even after mistyped attempts locked it out.
+        reset_lockout(username=username)
         path = folder / ("admin-password" if superuser else f"{username}-password")
         saved = path.read_text().strip() if path.exists() else ""
         user = get_user_model().objects.filter(username=username).first()

@@ -1,0 +1,148 @@
+"""Hostile query strings, stopped before they reach a view and crash it on the way to the database.
+
+`HostileInputMiddleware` owns two rules.
+
+NUL characters. PostgreSQL refuses NUL in text, so a NUL that reached any query was a 500:
+an admin list filter (`?title__exact=%00`), the image picker's search, a submissions export
+of such a filtered list. No browser puts one in a link or in a form a person fills in, so
+nothing legitimate is lost:
+
+- in the path, where it never names a page, the request is refused with a short 400 page;
+- in the query string it is dropped from every parameter name and value before any view
+  sees them, as the search box and the admin search already drop it from what is typed, so a
+  stray one still finds what the rest of the query asks for.
+
+Posted form fields are not touched: every form CharField refuses NUL with a message on its
+field (Django's ProhibitNullCharactersValidator), and the public forms drop control
+characters themselves (`newsportal.text`).
+
+Admin changelist lookups. Every changelist, ours and those of installed apps (auth, taggit,
+axes …), applies any `field__lookup=value` in its URL to its query, and a few of those fail
+in the database or in Python's date arithmetic instead of being refused. `changelist_query_is_safe`
+names them; an unsafe changelist URL gets what Django gives any lookup it cannot apply: the
+list again, unfiltered, with `?e=1`.
+"""
+
+import datetime
+from urllib.parse import urlencode
+
+from django.contrib.admin.views.main import ERROR_FLAG
+from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.validators import validate_ipv46_address
+from django.db.models import GenericIPAddressField
+from django.db.models.constants import LOOKUP_SEP
+from django.http import HttpResponseBadRequest, HttpResponseRedirect, QueryDict
+
+NUL = "\x00"
+
+_BAD_REQUEST_PAGE = """<!doctype html>
+<html lang="zh-CN">
+<head><meta charset="utf-8"><meta name="robots" content="noindex"><title>请求无效</title></head>
+<body>
+<h1>请求无效</h1>
+<p>网址中含有不允许的字符，请检查链接是否完整、正确。</p>
+<p><a href="/">返回首页</a></p>
+</body>
+</html>
+"""
+
+# Lookups a changelist URL may use: the admin's own links and filters use no others. The rest
+# (regex, full-text search, trigram …) hand the database a pattern it may refuse.
+URL_LOOKUPS = {
+    "exact", "iexact", "contains", "icontains", "startswith", "istartswith", "endswith", "iendswith",
+    "in", "range", "gt", "gte", "lt", "lte", "isnull", "date", "year", "month", "day", "pk",
+}  # fmt: skip
+# Lookups that leave an inet column's value to the database to parse (the others compare text).
+_IP_COMPARISONS = {"exact", "iexact", "in", "range", "gt", "gte", "lt", "lte"}
+
+
+class HostileInputMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if NUL in request.path_info:
+            return HttpResponseBadRequest(_BAD_REQUEST_PAGE)
+        query_string = request.META.get("QUERY_STRING", "")
+        if "%00" in query_string or NUL in query_string:
+            # Views and get_full_path() alike see the cleaned query.
+            request.META["QUERY_STRING"] = without_nul(request.GET)
+            request.GET = QueryDict(request.META["QUERY_STRING"], encoding=request.encoding)
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        # ModelAdmin.get_urls marks its views with the ModelAdmin they belong to.
+        model_admin = getattr(view_func, "model_admin", None)
+        if model_admin is None or getattr(view_func, "__name__", "") != "changelist_view":
+            return None
+        if changelist_query_is_safe(model_admin, request.GET):
+            return None
+        return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
+
+
+def without_nul(query):
+    """The QueryDict `query` encoded again with NUL removed from every name and value."""
+    pairs = [(name, value) for name, values in query.lists() for value in values]
+    return urlencode([(name.replace(NUL, ""), value.replace(NUL, "")) for name, value in pairs])
+
+
+def changelist_query_is_safe(model_admin, query):
+    """False when `model_admin`'s changelist would crash on the URL lookups in `query`:
+
+    - a date hierarchy (`publish_at__year=99999999999`, `__year=9999&__month=12&__day=31`)
+      that overflows Python's dates once the admin adds a year, a month or a day to it;
+    - a lookup outside URL_LOOKUPS on a model field (`title__regex=(`);
+    - any lookup on a full-text search column (its text is parsed as a tsvector);
+    - a comparison of an IP address column with something that is not an IP address.
+    """
+    hierarchy = model_admin.date_hierarchy
+    if hierarchy and not _date_hierarchy_is_valid(*(query.get(f"{hierarchy}__{p}") for p in ("year", "month", "day"))):
+        return False
+    model = model_admin.model
+    return all(_lookup_is_safe(model, name, value) for name, values in query.lists() for value in values)
+
+
+def _date_hierarchy_is_valid(year, month, day):
+    if year is None:
+        return True
+    try:
+        start = datetime.date(int(year), int(month or 1), int(day or 1))
+    except (ValueError, OverflowError):
+        return False
+    # Year 1 overflows on its way to UTC; 9999 when the admin adds a year to reach the end.
+    return 1 < start.year < 9999
+
+
+def _lookup_is_safe(model, name, value):
+    field, lookups = _resolve(model, name.split(LOOKUP_SEP))
+    if field is None:
+        return True  # the changelist's own parameters (q, o, p …), list filters', made-up ones
+    if not URL_LOOKUPS.issuperset(lookups) or isinstance(field, SearchVectorField):
+        return False
+    if isinstance(field, GenericIPAddressField) and (lookups[-1:] or ["exact"])[0] in _IP_COMPARISONS:
+        return all(_is_ip_address(part) for part in value.split(","))
+    return True
+
+
+def _resolve(model, parts):
+    """The field the leading `parts` name (across relations) and the lookups after it;
+    (None, []) when the first part names no field."""
+    field, target = None, model
+    for index, part in enumerate(parts):
+        if target is None:
+            return field, parts[index:]
+        try:
+            field = target._meta.get_field(part)
+        except FieldDoesNotExist:
+            return (field, parts[index:]) if field is not None else (None, [])
+        target = field.related_model
+    return field, []
+
+
+def _is_ip_address(text):
+    try:
+        validate_ipv46_address(text.strip())
+    except ValidationError:
+        return False
+    return True
