@@ -218,7 +218,10 @@ def _filter_parameters(model_admin, user):
         names += [f"{model_admin.date_hierarchy}__{part}" for part in ("year", "month", "day")]
     for field in model_admin.model._meta.get_fields():
         if field.concrete:
-            names += [field.name, *(f"{field.name}__{lookup}" for lookup in ("exact", "icontains", "gte", "in", "regex"))]
+            names += [
+                field.name,
+                *(f"{field.name}__{lookup}" for lookup in ("exact", "icontains", "gte", "in", "regex")),
+            ]
     return names
 
 
