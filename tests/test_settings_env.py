@@ -62,9 +62,13 @@ PRODUCTION = {
 }
 
 
+# Set by the test run itself, never by a deployment (the browser tests' conftest sets the first).
+TEST_ONLY_VARIABLES = {"DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
 def server_env(**env):
     """The environment of a server process started with only the given settings variables."""
-    clean = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARIABLES}
+    clean = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARIABLES | TEST_ONLY_VARIABLES}
     return {**clean, "DJANGO_SETTINGS_MODULE": "newsportal.settings", **env}
 
 
