@@ -30,6 +30,7 @@ from django.contrib.admin.views.main import ERROR_FLAG
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import validate_ipv46_address
+from django.db import connection
 from django.db.models import GenericIPAddressField
 from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpResponseBadRequest, HttpResponseRedirect, QueryDict
@@ -53,8 +54,8 @@ URL_LOOKUPS = {
     "exact", "iexact", "contains", "icontains", "startswith", "istartswith", "endswith", "iendswith",
     "in", "range", "gt", "gte", "lt", "lte", "isnull", "date", "year", "month", "day", "pk",
 }  # fmt: skip
-# Lookups that leave an inet column's value to the database to parse (the others compare text).
-_IP_COMPARISONS = {"exact", "iexact", "in", "range", "gt", "gte", "lt", "lte"}
+# Lookups that hand the value to the database as the column's own type (the others compare text).
+_COMPARISONS = {"exact", "iexact", "in", "range", "gt", "gte", "lt", "lte"}
 
 
 class HostileInputMiddleware:
@@ -94,7 +95,9 @@ def changelist_query_is_safe(model_admin, query):
       that overflows Python's dates once the admin adds a year, a month or a day to it;
     - a lookup outside URL_LOOKUPS on a model field (`title__regex=(`);
     - any lookup on a full-text search column (its text is parsed as a tsvector);
-    - a comparison of an IP address column with something that is not an IP address.
+    - a comparison of an IP address column with something that is not an IP address;
+    - a comparison of an integer column, or a relation by its key, with a number the database
+      cannot hold (`?article=9223372036854775808`).
     """
     hierarchy = model_admin.date_hierarchy
     if hierarchy and not _date_hierarchy_is_valid(*(query.get(f"{hierarchy}__{p}") for p in ("year", "month", "day"))):
@@ -120,9 +123,26 @@ def _lookup_is_safe(model, name, value):
         return True  # the changelist's own parameters (q, o, p …), list filters', made-up ones
     if not URL_LOOKUPS.issuperset(lookups) or isinstance(field, SearchVectorField):
         return False
-    if isinstance(field, GenericIPAddressField) and (lookups[-1:] or ["exact"])[0] in _IP_COMPARISONS:
-        return all(_is_ip_address(part) for part in value.split(","))
-    return True
+    lookup = (lookups or ["exact"])[-1]
+    if lookup not in _COMPARISONS:
+        return True
+    column = field.related_model._meta.pk if field.related_model is not None else field
+    parts = value.split(",") if lookup in ("in", "range") else [value]
+    if isinstance(column, GenericIPAddressField):
+        return all(_is_ip_address(part) for part in parts)
+    column_type = column.get_internal_type()
+    if column_type not in connection.ops.integer_field_ranges:
+        return True
+    return all(_fits(part, *connection.ops.integer_field_range(column_type)) for part in parts)
+
+
+def _fits(text, low, high):
+    """Is `text` no integer (the admin refuses it itself), or one within [low, high]?"""
+    try:
+        number = int(text)
+    except ValueError:
+        return True
+    return low <= number <= high
 
 
 def _resolve(model, parts):

@@ -136,6 +136,9 @@ def test_the_search_page_ignores_a_nul(client, story):
         ("/admin/submissions/contribution/", {"submitter_ip__gte": "-1"}),
         ("/admin/submissions/contribution/", {"submitter_ip__in": "127.0.0.1,%"}),
         ("/admin/submissions/contribution/", {"e": "1", "submitter_ip": "x"}),
+        ("/admin/submissions/contribution/", {"article": str(2**63)}),
+        ("/admin/articles/article/", {"id__in": f"1,{2**63}"}),
+        ("/admin/articles/region/", {"parent__gte": str(-(2**63) - 1)}),
     ],
 )
 def test_lookups_the_list_cannot_apply_show_the_unfiltered_list(admin_client, story, url, params):
