@@ -153,7 +153,7 @@ class ArticleTransition(models.Model):
     to_status = models.CharField("新状态", max_length=10, choices=Status.choices)
     user = staff_member("操作人", blank=False)
     at = models.DateTimeField("时间", default=timezone.now, db_index=True)
-    note = models.CharField("说明", max_length=200, blank=True)
+    note = models.TextField("说明", max_length=2000, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "流转记录"

@@ -47,3 +47,35 @@ class Image(models.Model):
     def display_url(self):
         """The widest rendition, or the original until renditions exist."""
         return media_html.display_url(self)
+
+
+class ImageUsage(models.Model):
+    """One place a library image appears: a story's body or cover, live or in unpublished changes.
+
+    Kept by `articles.media.usage` whenever a story or its unpublished changes are saved, so
+    the library can say "used in N stories" and refuse to delete a picture that is in use.
+    """
+
+    class Copy(models.TextChoices):
+        LIVE = "live", "当前版本"
+        DRAFT = "draft", "未发布的修改"
+
+    class Place(models.TextChoices):
+        BODY = "body", "正文"
+        COVER = "cover", "封面"
+
+    image = models.ForeignKey(Image, verbose_name="图片", on_delete=models.CASCADE, related_name="usages")
+    article = models.ForeignKey(
+        "articles.Article", verbose_name="文章", on_delete=models.CASCADE, related_name="image_usages"
+    )
+    copy = models.CharField("版本", max_length=5, choices=Copy.choices)
+    place = models.CharField("位置", max_length=5, choices=Place.choices)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "图片使用记录"
+        constraints = [
+            models.UniqueConstraint(fields=["image", "article", "copy", "place"], name="image_usage_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.image} → {self.article_id}（{self.get_place_display()}，{self.get_copy_display()}）"

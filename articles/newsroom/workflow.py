@@ -69,7 +69,7 @@ def apply(article, name, user, note="", *, checked=False):
                 reversion.set_user(user)
                 reversion.set_comment(comment)
         ArticleTransition.objects.create(
-            article=moving, from_status=source, to_status=transition.target, user=user, note=note[:200]
+            article=moving, from_status=source, to_status=transition.target, user=user, note=note[:2000]
         )
     return moving
 
