@@ -208,7 +208,9 @@ def test_bulk_publish_and_take_down_respect_status_and_roles(client, editor, chi
     assert Article.objects.filter(status=Status.PUBLISHED).count() == 2
     assert client.post(LIST_URL, {"action": "archive_selected", "_selected_action": pks}).status_code == 403
     client.force_login(chief)
-    client.post(LIST_URL, {"action": "archive_selected", "_selected_action": pks})
+    page = client.post(LIST_URL, {"action": "archive_selected", "_selected_action": pks}).content.decode()
+    assert "确认下线" in page and Article.objects.filter(status=Status.ARCHIVED).count() == 1  # asks first
+    client.post(LIST_URL, {"action": "archive_selected", "_selected_action": pks, "confirmed": "1"})
     assert Article.objects.filter(status=Status.ARCHIVED).count() == 3
     assert ArticleTransition.objects.filter(to_status=Status.ARCHIVED, user=chief).count() == 2
 

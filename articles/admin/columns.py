@@ -6,7 +6,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from articles.media import html as media_html
-from articles.models import PublicationState
+from articles.models import PublicationState, Status
 
 State = PublicationState
 _THUMB = '<img class="admin-thumb" src="{}" alt="" width="64" height="40" loading="lazy">'
@@ -27,11 +27,29 @@ class ArticleColumnsMixin:
             label, css = f"定时发布 {timezone.localtime(obj.publish_at):%m-%d %H:%M}", "scheduled"
         elif state == State.EXPIRED:
             label, css = state.label, "expired"
+        if getattr(obj, "has_unpublished_changes", False):
+            label, css = f"{label}，有未发布的修改", "changes"
+            if obj.changes_go_live_at:
+                label += f"（{timezone.localtime(obj.changes_go_live_at):%m-%d %H:%M} 生效）"
         badge = format_html('<span class="status-badge status-{}">{}</span>', css, label)
         if obj.expire_at and state in {State.SCHEDULED, State.LIVE}:
             note = f"{timezone.localtime(obj.expire_at):%m-%d %H:%M}"
             badge += format_html('<br><small class="status-note">定时下线 {}</small>', note)
         return badge
+
+    @admin.display(description="发布时间", ordering="publish_at")
+    def publish_time(self, obj):
+        """No 发布时间 before a story is published: the time is set when it is."""
+        if obj is None or obj.pk is None or obj.status in {Status.DRAFT, Status.REVIEW}:
+            if obj is not None and obj.pk is not None and obj.publish_at > timezone.now():
+                return f"计划 {timezone.localtime(obj.publish_at):%Y-%m-%d %H:%M}"
+            return "—（发布时确定）"
+        return f"{timezone.localtime(obj.publish_at):%Y-%m-%d %H:%M}"
+
+    @admin.display(description="正文")
+    def rendered_body(self, obj):
+        """A read-only story's body as readers see it, not its HTML source (already sanitised)."""
+        return format_html('<div class="readonly-body">{}</div>', mark_safe(obj.body)) if obj else "—"
 
     @admin.display(description="流转记录")
     def transition_log(self, obj):
@@ -40,13 +58,14 @@ class ArticleColumnsMixin:
             return "—"
         items = format_html_join(
             "",
-            "<li>{} {} {} → {}</li>",
+            "<li>{} {} {} → {}{}</li>",
             (
                 (
                     f"{timezone.localtime(t.at):%Y-%m-%d %H:%M}",
                     (t.user.get_full_name() or t.user.username) if t.user else "—",
                     t.get_from_status_display(),
                     t.get_to_status_display(),
+                    f"：{t.note}" if t.note else "",
                 )
                 for t in rows
             ),

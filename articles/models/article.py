@@ -98,12 +98,7 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         # Sanitise on every save so no path (admin, import, shell) can store unsafe HTML.
-        self.body = richtext.prepare_body(self.body)
-        if not self.summary.strip():
-            self.summary = richtext.summarize(self.body)
-        self.body = media_html.responsive_body(self.body, Image.objects.by_file_name)
-        if self.cover_id:
-            self.cover_alt = self.cover_alt.strip() or self.cover.alt_text
+        self.prepare_content()
         if not self._state.adding:
             self.version += 1
         update_fields = kwargs.get("update_fields")
@@ -114,6 +109,19 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:detail", args=[self.pk])
+
+    def prepare_content(self):
+        """Sanitise the body, fill the summary and the cover's alt text: what every save stores.
+
+        Unpublished changes go through it too (articles.newsroom.drafts), so what waits to be
+        published is as clean as what is live.
+        """
+        self.body = richtext.prepare_body(self.body)
+        if not self.summary.strip():
+            self.summary = richtext.summarize(self.body)
+        self.body = media_html.responsive_body(self.body, Image.objects.by_file_name)
+        if self.cover_id:
+            self.cover_alt = self.cover_alt.strip() or self.cover.alt_text
 
     @property
     def publication_state(self):

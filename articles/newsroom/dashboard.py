@@ -5,13 +5,15 @@ boxes that user may see (a list, empty when none). The newsroom registers its ow
 `SubmissionsConfig.ready()` registers the case desk's, so this app never names another
 app's models.
 
-A box is {"title", "count", "items": [(label, url)], "more": url of the full list}.
+A box is {"title", "count", "items": [(label, url)], "more": url of the full list}, and
+optionally "links": [(label, url)] to views of that list (the case desk's 已逾期, 指派给我).
 """
 
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
+from articles.newsroom import notifications
 
 LIMIT = 8
 
@@ -52,9 +54,25 @@ def newsroom_panel(user):
     def stamped(when):
         return lambda article: f"{article.title}（{timezone.localtime(getattr(article, when)):%m-%d %H:%M}）"
 
+    changes = (
+        Article.objects.filter(unpublished_changes__isnull=False)
+        .order_by("unpublished_changes__updated_at")
+        .only("id", "title", "updated_at")
+    )
     review = Article.objects.in_state("review").order_by("updated_at").only("id", "title", "updated_at")
     scheduled = Article.objects.scheduled().order_by("publish_at").only("id", "title", "publish_at")
-    return [
+    returned = notifications.returned_to(user).only("id", "title")
+    boxes = [
         box("待审核文章", review, changelist + "?status__exact=review", stamped("updated_at"), url),
         box("定时发布", scheduled, changelist + "?schedule=scheduled", stamped("publish_at"), url),
+        box("已发布，有未发布的修改", changes, changelist + "?schedule=changes", lambda a: a.title, url),
     ]
+    if returned.exists():
+        # A writer's own drafts sent back by an editor, with the editor's comment to read.
+        boxes.insert(0, box("被退回的文章", returned, changelist + "?mine=1&status__exact=draft", _returned, url))
+    return boxes
+
+
+def _returned(article):
+    when = timezone.localtime(article.last_at)
+    return f"{article.title}（{when:%m-%d %H:%M} 退回）"

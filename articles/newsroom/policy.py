@@ -23,6 +23,10 @@ class Transition:
     permission: str
     # Shown on admin buttons: the "danger" ones are styled apart.
     danger: bool = False
+    # Asked for before the move is made (a confirm dialog on the button, a page for bulk actions).
+    confirm: str = ""
+    # The move needs a comment (退回修改: what to change), shown to and mailed to the writer.
+    needs_note: bool = False
 
 
 TRANSITIONS = {
@@ -32,9 +36,21 @@ TRANSITIONS = {
         Transition(
             "publish", "发布", frozenset({Status.DRAFT, Status.REVIEW}), Status.PUBLISHED, "articles.publish_article"
         ),
-        Transition("reject", "退回修改", frozenset({Status.REVIEW}), Status.DRAFT, "articles.publish_article"),
         Transition(
-            "archive", "下线", frozenset({Status.PUBLISHED}), Status.ARCHIVED, "articles.archive_article", danger=True
+            "reject", "退回修改", frozenset({Status.REVIEW}), Status.DRAFT, "articles.publish_article", needs_note=True
+        ),
+        # A published story's unpublished changes (articles.newsroom.drafts) go live.
+        Transition(
+            "publish_changes", "发布修改", frozenset({Status.PUBLISHED}), Status.PUBLISHED, "articles.publish_article"
+        ),
+        Transition(
+            "archive",
+            "下线",
+            frozenset({Status.PUBLISHED}),
+            Status.ARCHIVED,
+            "articles.archive_article",
+            danger=True,
+            confirm="下线后读者将无法再看到这篇文章。确定下线吗？",
         ),
         Transition("reopen", "恢复为草稿", frozenset({Status.ARCHIVED}), Status.DRAFT, "articles.archive_article"),
     ]

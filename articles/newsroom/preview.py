@@ -15,9 +15,10 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from taggit.models import Tag
 
 from articles.models import Article
-from articles.newsroom import policy
+from articles.newsroom import drafts, policy
 from articles.reading import related
 
 _SALT = "articles.preview"
@@ -64,7 +65,27 @@ def _articles():
     return Article.objects.select_related("channel", "responsible_editor", "cover").prefetch_related("regions", "tags")
 
 
+def with_changes(article):
+    """`article` as it will read once its unpublished changes are published (itself if none)."""
+    pending = drafts.pending(article) if drafts.holds_drafts(article) else None
+    if pending is None:
+        return article
+    drafts.apply_values(article, pending.data)
+    # The page reads regions and tags through their managers: hand them the changed sets,
+    # evaluated, as prefetch_related would (tags not created yet appear once published).
+    chosen = {name: model.objects.filter(pk__in=pending.data.get(name, [])) for name, model in drafts.M2M_FIELDS.items()}
+    chosen["tags"] = Tag.objects.filter(name__in=pending.data.get("tags", []))
+    cache = getattr(article, "_prefetched_objects_cache", {})
+    for name, queryset in chosen.items():
+        if name in pending.data:
+            queryset._fetch_all()
+            cache[name] = queryset
+    article._prefetched_objects_cache = cache
+    return article
+
+
 def render_preview(request, article, shared=False, can_revoke=False):
+    article = with_changes(article)
     context = {
         **related.article_page(article),
         "preview_shared": shared,
