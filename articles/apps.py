@@ -7,8 +7,8 @@ class ArticlesConfig(AppConfig):
     verbose_name = "资讯内容"
 
     def ready(self):
-        # Receivers, by owner: model rules, revisions, renditions, search documents, navigation.
-        from articles.media import renditions  # noqa: F401
+        # Receivers, by owner: model rules, revisions, renditions, image usage, search documents, navigation.
+        from articles.media import renditions, usage  # noqa: F401
         from articles.models import signals  # noqa: F401
         from articles.newsroom import revisions  # noqa: F401
         from articles.reading import signals as reading_signals  # noqa: F401

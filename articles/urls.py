@@ -6,7 +6,7 @@ from django.urls import path, register_converter
 from django.views.decorators.cache import cache_page
 
 from articles.newsroom import preview
-from articles.reading import feeds, views
+from articles.reading import attachments, feeds, views
 from articles.reading.converters import UnicodeSlugConverter
 from articles.reading.sitemaps import SITEMAPS
 from articles.search.views import search_results
@@ -18,6 +18,8 @@ app_name = "articles"
 urlpatterns = [
     path("", views.home, name="home"),
     path("articles/<int:pk>/", views.article_detail, name="detail"),
+    path("articles/<int:pk>/files/<int:attachment_pk>/", attachments.download, name="attachment"),
+    path("articles/attachments/<int:pk>/download/", attachments.staff_download, name="attachment_download"),
     path("regions/<uslug:slug>/", views.RegionArticles.as_view(), name="region"),
     path("channels/<uslug:slug>/", views.ChannelArticles.as_view(), name="channel"),
     path("tags/<uslug:slug>/", views.TagArticles.as_view(), name="tag"),

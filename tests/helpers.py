@@ -45,6 +45,8 @@ def article_data(article=None, **overrides):
     }
     if article is not None:
         data["loaded_version"] = article.version
+        # The attachments inline's management form (no rows posted: none deleted).
+        data |= {"attachments-TOTAL_FORMS": 0, "attachments-INITIAL_FORMS": 0}
     data.update(overrides)
     return data
 
@@ -136,7 +138,9 @@ def receipt_codes(response):
 
 INLINES = {
     "attachment": "submissions-attachment-content_type-object_id",
+    "reply": "submissions-reply-content_type-object_id",
     "statuschange": "submissions-statuschange-content_type-object_id",
+    "deadlineextension": "submissions-deadlineextension-content_type-object_id",
     "internalnote": "submissions-internalnote-content_type-object_id",
 }
 
@@ -155,11 +159,16 @@ def change_data(submission, note="", **fields):
     data = {
         "status": submission.status,
         "assignee": submission.assignee_id or "",
-        "public_reply": submission.public_reply,
+        "loaded_version": submission.version,
+        "new_reply": "",
+        "extend_to": "",
+        "extension_reason": "",
     }
     existing = {
         "attachment": list(submission.attachments.values_list("pk", flat=True)),
+        "reply": list(submission.replies.values_list("pk", flat=True)),
         "statuschange": list(submission.status_changes.values_list("pk", flat=True)),
+        "deadlineextension": list(submission.extensions.values_list("pk", flat=True)),
         "internalnote": list(submission.notes.values_list("pk", flat=True)),
     }
     for key, prefix in INLINES.items():

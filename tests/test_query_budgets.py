@@ -68,7 +68,7 @@ def pages(site):
     month = timezone.localtime(site["article"].publish_at)
     return {
         "home": ("/", 10),
-        "article": (site["article"].get_absolute_url(), 8),
+        "article": (site["article"].get_absolute_url(), 9),  # 8 + its attachments (one prefetch)
         "region": (site["region"].get_absolute_url(), 8),
         "park": (site["park"].get_absolute_url(), 8),
         "region page 2": (site["region"].get_absolute_url() + "?page=2", 8),

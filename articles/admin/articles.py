@@ -12,10 +12,12 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from articles import search
+from articles.admin.attachments import ArticleAttachmentInline
 from articles.admin.changes import UnpublishedChangesMixin
 from articles.admin.columns import ArticleColumnsMixin
 from articles.admin.forms import ArticleAdminForm
 from articles.admin.history import ArticleHistoryMixin
+from articles.admin.origins import ArticleOriginMixin
 from articles.models import Article
 from articles.newsroom import drafts, policy, workflow
 from articles.newsroom.policy import TRANSITIONS
@@ -89,8 +91,11 @@ def _workflow_action(name, description):
 
 
 @admin.register(Article)
-class ArticleAdmin(ArticleColumnsMixin, UnpublishedChangesMixin, ArticleHistoryMixin, admin.ModelAdmin):
+class ArticleAdmin(
+    ArticleColumnsMixin, UnpublishedChangesMixin, ArticleHistoryMixin, ArticleOriginMixin, admin.ModelAdmin
+):
     form = ArticleAdminForm
+    inlines = [ArticleAttachmentInline]
     change_form_template = "admin/articles/article/change_form.html"
     list_display = [
         "thumbnail", "title", "status_badge", "region_names", "channel", "publish_time", "flags", "view_count",
@@ -113,7 +118,7 @@ class ArticleAdmin(ArticleColumnsMixin, UnpublishedChangesMixin, ArticleHistoryM
     fieldsets = [
         (None, {"fields": ["title", "subtitle", "summary", "body", "loaded_version"]}),
         ("封面", {"fields": ["cover", "cover_alt"]}),
-        ("来源与署名", {"fields": ["source", "author", "responsible_editor"]}),
+        ("来源与署名", {"fields": ["source", "author", "responsible_editor", "origin_link"]}),
         ("分类", {"fields": ["channel", "regions", "industries", "tags"]}),
         ("发布", {"fields": ["status", "publish_at", "expire_at", "is_headline", "is_pinned", "is_featured"]}),
         ("流转记录", {"fields": ["transition_log"], "classes": ["collapse"]}),
@@ -164,7 +169,7 @@ class ArticleAdmin(ArticleColumnsMixin, UnpublishedChangesMixin, ArticleHistoryM
 
     def get_readonly_fields(self, request, obj=None):
         fields = ["status", "transition_log", "view_count", "created_by", "created_at", "updated_at", "version"]
-        fields += ["publish_time", "rendered_body"]
+        fields += ["publish_time", "rendered_body", "origin_link"]
         if not policy.can_publish(request.user):
             fields += policy.PUBLISHING_FIELDS
         return fields
@@ -239,7 +244,11 @@ class ArticleAdmin(ArticleColumnsMixin, UnpublishedChangesMixin, ArticleHistoryM
 
     def save_related(self, request, form, formsets, change):
         if getattr(form, "kept_as_draft", False):
-            return  # regions, industries and tags wait in the unpublished changes too
+            # Regions, industries and tags wait in the unpublished changes too; the inlines
+            # (attachments) are not saved, and the change message must not list them.
+            for formset in formsets:
+                formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+            return
         super().save_related(request, form, formsets, change)
 
     def confirm_workflow_action(self, request, queryset, transition, retry=False):

@@ -61,6 +61,13 @@ def _library_name(src):
     return src[len(settings.MEDIA_URL) :] if src.startswith(prefix) else None
 
 
+def library_file_names(html):
+    """The stored file names of the library images an (already sanitised) body shows."""
+    if "<img" not in (html or ""):
+        return set()
+    return {_library_name(_attributes(m[1]).get("src", "")) for m in _IMG.finditer(html)} - {None}
+
+
 def responsive_body(html, find_images):
     """Give each library image in an (already sanitised) body its srcset, size and lazy loading.
 
@@ -68,9 +75,7 @@ def responsive_body(html, find_images):
     the nh3 allowlist and only adds allowlisted attributes built from the library's own
     records, so it cannot reintroduce anything unsafe.
     """
-    if "<img" not in (html or ""):
-        return html
-    names = {_library_name(_attributes(m[1]).get("src", "")) for m in _IMG.finditer(html)} - {None}
+    names = library_file_names(html)
     if not names:
         return html
     library = find_images(names)

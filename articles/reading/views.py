@@ -44,7 +44,7 @@ def article_detail(request, pk):
     article = get_object_or_404(
         Article.objects.published()
         .select_related("channel", "responsible_editor", "cover")
-        .prefetch_related("regions", "tags")
+        .prefetch_related("regions", "tags", "attachments")
         .defer("search_document", "search_head"),
         pk=pk,
     )
