@@ -1,13 +1,14 @@
 """newsportal settings: one file, fed by the environment through newsportal.env.
 
 Development defaults are safe; a production configuration (DEBUG off) refuses to start
-without a real SECRET_KEY, ALLOWED_HOSTS and EMAIL_HOST, and then speaks HTTPS only (redirect,
-HSTS, Secure cookies) unless BEHIND_TLS_PROXY or INSECURE_HTTP says how TLS is arranged; `manage.py
-check --deploy` passes with no warning. The test suite runs on newsportal.test_settings, which
+without a real SECRET_KEY, ALLOWED_HOSTS, EMAIL_HOST and a public https SITE_URL, and then
+speaks HTTPS only (redirect, HSTS, Secure cookies) unless BEHIND_TLS_PROXY or INSECURE_HTTP says
+how TLS is arranged; `manage.py check --deploy` passes with no warning. The test suite runs on newsportal.test_settings, which
 builds on this file.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
@@ -46,9 +47,10 @@ INSTALLED_APPS = [
     "taggit",
     "reversion",
     "django_prose_editor",
-    "axes",
+    "newsportal.signin.apps.LockoutConfig",  # django-axes, under a Chinese name
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "newsportal.signin.apps.TOTPConfig",  # django_otp.plugins.otp_totp, under a Chinese name
+    "newsportal",  # the back office's Chinese where Django hard-codes English
     "newsportal.signin",
     "articles",
     "submissions",
@@ -69,7 +71,12 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Publishes scheduled changes to live stories without a cron job (see articles.newsroom.drafts).
+    "articles.newsroom.drafts.ScheduledChangesMiddleware",
 ]
+# Seconds between two looks for due scheduled changes in each process; 0 turns the look off
+# (when `manage.py publish_scheduled_changes` runs from a scheduler instead).
+NEWSROOM_SCHEDULED_CHANGES_INTERVAL = env_int("NEWSROOM_SCHEDULED_CHANGES_INTERVAL", 60, minimum=0)
 
 ROOT_URLCONF = "newsportal.urls"
 WSGI_APPLICATION = "newsportal.wsgi.application"
@@ -251,7 +258,29 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # The site's own name and contact details, shown in the header and footer.
 SITE_NAME = env_str("SITE_NAME", "北京招商资讯网")
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# The public address every absolute link is built on (e-mails: receipts, replies, staff notices).
+# Production must name it, over https unless INSECURE_HTTP, and never a development address.
+SITE_URL = env_url("SITE_URL", {"http", "https"}, "http://127.0.0.1:8000" if DEBUG else "")
+
+
+def _check_site_url(url):
+    if not url:
+        raise ImproperlyConfigured("SITE_URL must be set when DEBUG is off, e.g. https://news.example.cn.")
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError:
+        raise ImproperlyConfigured(f"SITE_URL is not a valid address: {url!r}.") from None
+    if parts.scheme != "https" and not INSECURE_HTTP:
+        raise ImproperlyConfigured(f"SITE_URL must be an https:// address when DEBUG is off; got {url!r}.")
+    if host in {"", "localhost", "127.0.0.1", "0.0.0.0", "::1"} or host.endswith(".localhost"):
+        raise ImproperlyConfigured(f"SITE_URL must name the site's public host when DEBUG is off; got {url!r}.")
+    if parts.query or parts.fragment:
+        raise ImproperlyConfigured(f"SITE_URL must be a plain address without ?query or #fragment; got {url!r}.")
+
+
+if not DEBUG:
+    _check_site_url(SITE_URL)
 
 # Listing pages show this many stories per page.
 ARTICLES_PER_PAGE = env_int("ARTICLES_PER_PAGE", 20, minimum=1)
@@ -299,7 +328,8 @@ def _env_dates(name):
         raise ImproperlyConfigured(f"{name} must list ISO dates such as 2026-10-01,2026-10-02: {exc}") from None
 
 
-# Public holidays (法定节假日) and weekend make-up working days (调休上班), as ISO dates.
+# Public holidays (法定节假日) and weekend make-up working days (调休上班), as ISO dates: they
+# win over the mainland calendar that `chinese_calendar` ships (see submissions.deadlines).
 SUBMISSIONS_HOLIDAYS = _env_dates("SUBMISSIONS_HOLIDAYS")
 SUBMISSIONS_MAKEUP_WORKDAYS = _env_dates("SUBMISSIONS_MAKEUP_WORKDAYS")
 # Each attachment at most this many bytes; images at most this many pixels (decompression bombs).

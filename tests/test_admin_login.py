@@ -301,7 +301,13 @@ def test_an_enrolled_user_sees_the_status_and_no_secret(client, editor, authenti
 def production_start_up(**env):
     """What a production server's settings make of `env`: "<ADMIN_REQUIRE_OTP> <proxy count>", or the error."""
     clean = {k: v for k, v in os.environ.items() if k not in {"ADMIN_REQUIRE_OTP", "TRUSTED_PROXY_COUNT"}}
-    production = {"DEBUG": "0", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "news.example", "EMAIL_HOST": "smtp.example"}
+    production = {
+        "DEBUG": "0",
+        "SECRET_KEY": "x" * 50,
+        "ALLOWED_HOSTS": "news.example",
+        "EMAIL_HOST": "smtp.example",
+        "SITE_URL": "https://news.example",
+    }
     code = "from newsportal import settings as s; print(s.ADMIN_REQUIRE_OTP, s.SUBMISSIONS_TRUSTED_PROXIES)"
     run = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env={**clean, "SUBMISSIONS_TRUSTED_PROXIES": "", **production, **env},

@@ -4,9 +4,12 @@ catalogue (the prose editor's dialogs, the date widgets) are Chinese too.
 
 What counts is what a person sees or hears: text, and the title, aria-label, placeholder and alt
 attributes and button values, outside elements the admin hides. The data is Chinese, so English
-words found there come from the UI. The project's own translations are in locale/zh_Hans.
+words found there come from the UI. The project's own translations are in locale/zh_Hans; what
+Django and the packages hard-code (permission names, boolean icons, link-table rows on delete
+pages, axes' columns, a password warning) is handled by the `newsportal` app and signin/.
 """
 
+import datetime
 import gettext
 import json
 import re
@@ -15,10 +18,15 @@ from pathlib import Path
 
 import pytest
 import reversion
+from axes.models import AccessAttempt, AccessFailureLog
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, Group, Permission
 from django.core.exceptions import PermissionDenied
+from django.core.management.sql import emit_post_migrate_signal
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from django.views.defaults import permission_denied
 from reversion.models import Version
 from taggit.models import Tag
@@ -46,12 +54,15 @@ KNOWN_ENGLISH = [
     "Select an option", "Filter by", "Merge selected tags", "Forbidden", "New Tag Name",
     "Enter new or existing tag name", "Form is invalid", "Tags have been merged", "Logout",
     "Insert Figure", "Alternative Text", "Browse", "Heading",
+    "Axes", "Otp_Totp", "Signin", "relationship", "If disabled", "Cleaned up",
 ]  # fmt: skip
 # Words of the admin's own chrome, as whole words: none of them belongs in a Chinese page.
 ADMIN_WORDS = re.compile(
     r"\b(Select|Filter|Delete|Save|Add|Search|Browse|Insert|Heading|Change|History|View|Home|Cancel"
     r"|Submit|Merge|Remove|Edit|Update|Close|Run|Go|Yes|No|Today|Now|Clear|Show|Hide|Previous|Next"
-    r"|Forbidden|Please|Error|Enter|Logout|Log out|Name|Tags?)\b"
+    r"|Forbidden|Please|Error|Enter|Logout|Log out|Name|Tags?|Status|Expiration|True|False|None)\b"
+    # Django's names for built-in permissions and for rows of models without a __str__.
+    r"|\bCan (?:add|change|delete|view)\b|\b\w+ object \(\d+\)"
 )
 
 VISIBLE_ATTRIBUTES = ("title", "aria-label", "placeholder", "alt")
@@ -118,6 +129,15 @@ def newsroom():
     InternalNote.objects.create(submission=contribution, text="已电话联系作者。")
     EntryRequestFactory()
     ContactMessageFactory()
+    for username, failures in (("editor", 6), ("chief", 2)):
+        AccessAttempt.objects.create(
+            username=username, ip_address="203.0.113.7", user_agent="浏览器", http_accept="*/*",
+            path_info="/admin/login/", get_data="", post_data="", failures_since_start=failures,
+        )  # fmt: skip
+    AccessFailureLog.objects.create(
+        username="editor", ip_address="203.0.113.7", user_agent="浏览器", http_accept="*/*",
+        path_info="/admin/login/", locked_out=True,
+    )  # fmt: skip
     boss = UserFactory(username="boss", is_staff=True, is_superuser=True)
     return {"article": article, "image": image, "tag": Tag.objects.get(), "boss": boss}
 
@@ -125,6 +145,7 @@ def newsroom():
 def admin_urls(newsroom):
     article = newsroom["article"]
     urls = ["/admin/", "/admin/password_change/", "/admin/articles/image/picker/"]
+    urls.append(f"/admin/auth/user/{newsroom['boss'].pk}/password/")
     for model in admin.site._registry:
         base = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
         urls += [base, f"{base}?_popup=1", f"{base}add/"]
@@ -175,6 +196,85 @@ def test_refused_forms_confirmations_and_signing_out_are_chinese(client, newsroo
     }
     assert {name: english_in(page.content.decode()) for name, page in pages.items()} == dict.fromkeys(pages, [])
     assert "请更正以下错误" in pages["refused form"].content.decode()
+
+
+# ----- what Django and the packages hard-code in English -----
+
+
+def test_builtin_permissions_are_named_in_chinese_in_the_pickers(client, newsroom):
+    assert Permission.objects.get(codename="add_article").name == "可添加 文章"
+    assert Permission.objects.get(codename="view_accessattempt").name == "可查看 登录失败记录"
+    assert Permission.objects.get(codename="delete_totpdevice").name == "可删除 TOTP 身份验证器"
+    assert not Permission.objects.filter(name__startswith="Can ").exists()
+    client.force_login(newsroom["boss"])
+    page = client.get(f"/admin/auth/group/{Group.objects.get(name='编辑').pk}/change/").content.decode()
+    assert "资讯内容 | 文章 | 可修改 文章" in page and "登录锁定 | 登录失败记录 | 可删除 登录失败记录" in page
+
+
+def test_permission_names_are_put_right_after_every_migrate_and_only_once():
+    Permission.objects.filter(codename="change_article").update(name="Can change article")
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    assert Permission.objects.get(codename="change_article").name == "可修改 文章"
+    assert Permission.objects.get(codename="publish_article").name == "可发布和定时发布文章"  # custom: as declared
+    with CaptureQueriesContext(connection) as queries:
+        emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    assert not [q["sql"] for q in queries if q["sql"].startswith('UPDATE "auth_permission"')]
+
+
+def test_boolean_icons_say_yes_and_no_in_chinese(client, newsroom):
+    client.force_login(newsroom["boss"])
+    users = client.get("/admin/auth/user/").content.decode()
+    assert re.search(r'<img src="[^"]*icon-yes[^"]*" alt="是">', users)
+    assert 'alt="True"' not in users and 'alt="False"' not in users
+    client.force_login(newsroom_user("撰稿人", username="writer"))
+    region = newsroom["article"].regions.get()
+    readonly = client.get(f"/admin/articles/region/{region.pk}/change/").content.decode()  # view only
+    assert re.search(r'<img src="[^"]*icon-(?:yes|no)[^"]*" alt="[是否]">', readonly)
+    assert not re.search(r'alt="(?:True|False|None)"', readonly)
+
+
+def test_delete_pages_name_the_links_to_regions_and_industries_in_chinese(client, newsroom):
+    article = newsroom["article"]
+    client.force_login(newsroom["boss"])
+    single = client.get(f"/admin/articles/article/{article.pk}/delete/").content.decode()
+    bulk = client.post(
+        "/admin/articles/article/", {"action": "delete_selected", "_selected_action": [article.pk]}
+    ).content.decode()
+    for page in (single, bulk):
+        assert f"文章与区域的关联: {article.title} — 亦庄" in page
+        assert f"文章与产业的关联: {article.title} — 生物医药" in page
+        assert "<li>文章与区域的关联: 1</li>" in page
+        assert "relationship" not in page and "Article_regions" not in page and "关系:" not in page
+    group = Group.objects.get(name="编辑")
+    page = client.get(f"/admin/auth/group/{group.pk}/delete/").content.decode()
+    assert "组与权限的关联: 编辑 — 资讯内容 | 文章 | 可查看 文章" in page and "object (" not in page
+
+
+def test_the_lockout_lists_speak_chinese(client, newsroom):
+    client.force_login(newsroom["boss"])
+    index = client.get("/admin/").content.decode()
+    assert "登录锁定" in index and "两步验证" in index and "Axes" not in index
+    attempts = client.get("/admin/axes/accessattempt/").content.decode()
+    assert "状态" in attempts and "剩余 3 次机会" in attempts and "已锁定" in attempts
+    assert "清理已过期的失败记录" in attempts and english_in(attempts) == []
+    attempt = AccessAttempt.objects.get(username="editor")
+    assert "过期时间" in client.get(f"/admin/axes/accessattempt/{attempt.pk}/change/").content.decode()
+    done = client.post(
+        "/admin/axes/accessattempt/",
+        {"action": "cleanup_expired_attempts", "_selected_action": [attempt.pk]},
+        follow=True,
+    ).content.decode()
+    assert "已清理 0 条过期的失败记录。" in done
+    AccessAttempt.objects.filter(pk=attempt.pk).update(attempt_time=timezone.now() - datetime.timedelta(days=1))
+    client.post("/admin/axes/accessattempt/", {"action": "cleanup_expired_attempts", "_selected_action": [attempt.pk]})
+    assert list(AccessAttempt.objects.values_list("username", flat=True)) == ["chief"]
+
+
+def test_the_password_page_warns_in_chinese(client, newsroom):
+    client.force_login(newsroom["boss"])
+    page = client.get(f"/admin/auth/user/{newsroom['boss'].pk}/password/").content.decode()
+    assert '<li class="warning">如果禁用，该用户当前的密码将会失效。</li>' in page
+    assert "用户是否能够使用密码进行认证" in page and "If disabled" not in page
 
 
 def test_taggit_merge_action_and_pages_are_chinese(client, newsroom):

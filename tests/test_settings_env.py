@@ -51,7 +51,7 @@ def test_database_url_selects_postgresql(monkeypatch):
 SETTINGS_VARIABLES = {
     "DJANGO_SETTINGS_MODULE", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "EMAIL_HOST",
     "INSECURE_HTTP", "BEHIND_TLS_PROXY", "SECURE_HSTS_SECONDS", "SECURE_HSTS_PRELOAD", "SECURE_COOKIES",
-    "SECURE_SSL_REDIRECT", "HEALTHZ_TOKEN", "PORT",
+    "SECURE_SSL_REDIRECT", "HEALTHZ_TOKEN", "PORT", "SITE_URL",
 }  # fmt: skip
 # The README's production recipe, with a key that passes Django's own deploy check.
 PRODUCTION = {
@@ -59,6 +59,7 @@ PRODUCTION = {
     "SECRET_KEY": get_random_secret_key(),
     "ALLOWED_HOSTS": "news.example",
     "EMAIL_HOST": "smtp.example",
+    "SITE_URL": "https://news.example",
 }
 
 
@@ -113,6 +114,12 @@ def settings_values(names, **env):
         ({**PRODUCTION, "SECURE_COOKIES": "0"}, "SECURE_COOKIES"),
         ({**PRODUCTION, "SECURE_SSL_REDIRECT": "0"}, "SECURE_SSL_REDIRECT"),
         ({**PRODUCTION, "HEALTHZ_TOKEN": "short"}, "HEALTHZ_TOKEN"),
+        ({**PRODUCTION, "SITE_URL": ""}, "SITE_URL"),
+        ({**PRODUCTION, "SITE_URL": "http://news.example"}, "SITE_URL"),
+        ({**PRODUCTION, "SITE_URL": "https://127.0.0.1:8000"}, "SITE_URL"),
+        ({**PRODUCTION, "SITE_URL": "https://localhost"}, "SITE_URL"),
+        ({**PRODUCTION, "SITE_URL": "https://news.example/?next=/"}, "SITE_URL"),
+        ({**PRODUCTION, "SITE_URL": "ftp://news.example"}, "SITE_URL"),
     ],
 )
 def test_start_up_refuses_a_bad_or_insecure_configuration(env, named):
@@ -122,8 +129,19 @@ def test_start_up_refuses_a_bad_or_insecure_configuration(env, named):
 
 
 def test_a_complete_production_configuration_starts():
-    result = start_settings(DEBUG="0", SECRET_KEY="x" * 50, ALLOWED_HOSTS="news.example", EMAIL_HOST="smtp.example")
+    result = start_settings(
+        DEBUG="0", SECRET_KEY="x" * 50, ALLOWED_HOSTS="news.example", EMAIL_HOST="smtp.example",
+        SITE_URL="https://news.example",
+    )  # fmt: skip
     assert result.returncode == 0, result.stderr
+
+
+def test_e_mail_links_use_the_configured_site_url():
+    assert settings_values(["SITE_URL"], **PRODUCTION) == {"SITE_URL": "https://news.example"}
+    # Development keeps its local default; a plain-HTTP LAN demo may name an http address.
+    assert settings_values(["SITE_URL"], DEBUG="1") == {"SITE_URL": "http://127.0.0.1:8000"}
+    lan = settings_values(["SITE_URL"], **{**PRODUCTION, "INSECURE_HTTP": "1", "SITE_URL": "http://news.lan"})
+    assert lan == {"SITE_URL": "http://news.lan"}
 
 
 def deploy_check(**env):

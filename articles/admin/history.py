@@ -1,5 +1,5 @@
 """The article admin's extra pages: preview (and revoking shared preview links), version
-history, compare and restore.
+history, compare, and restore (a confirmation page showing what it changes, then a POST).
 
 A mixin for ArticleAdmin; the rules live in `articles.newsroom.revisions` and `.preview`,
 and every page asks the admin's own permission methods or the newsroom policy.
@@ -12,11 +12,10 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from reversion.models import Version
 
-from articles.newsroom import policy, preview, revisions
+from articles.newsroom import drafts, policy, preview, revisions
 
 
 class ArticleHistoryMixin:
@@ -39,7 +38,7 @@ class ArticleHistoryMixin:
             ),
             path(
                 "<path:object_id>/revisions/<int:version_id>/restore/",
-                view(self.restore_view),
+                view(require_http_methods(["GET", "HEAD", "POST"])(self.restore_view)),
                 name="articles_article_revision_restore",
             ),
             *super().get_urls(),
@@ -61,6 +60,7 @@ class ArticleHistoryMixin:
             "title": f"{title}：{article.title}",
             "article": article,
             "can_restore": self.has_change_permission(request, article),
+            "time_format": revisions.TIME_FORMAT,
             **context,
         }
         return TemplateResponse(request, f"admin/articles/article/{template}", context)
@@ -93,17 +93,32 @@ class ArticleHistoryMixin:
             return redirect("admin:articles_article_revisions", article.pk)
         if older.revision.date_created > newer.revision.date_created:
             older, newer = newer, older
-        diffs = revisions.compare(older, newer)
+        changes = revisions.compare(older, newer)
         return self._history_page(
-            request, article, "版本比较", "revision_compare.html", older=older, newer=newer, diffs=diffs
+            request, article, "版本比较", "revision_compare.html", older=older, newer=newer, changes=changes
         )
 
     def restore_view(self, request, object_id, version_id):
+        """GET: what restoring the version would change, and a button; POST: restore it."""
         article = self._article_or_403(request, object_id)
-        if request.method != "POST" or not self.has_change_permission(request, article):
+        if not self.has_change_permission(request, article):
             raise PermissionDenied
         version = get_object_or_404(revisions.history(article), pk=version_id)
-        revisions.restore(article, version, request.user)
-        when = timezone.localtime(version.revision.date_created)
-        self.message_user(request, f"已恢复到 {when:%Y-%m-%d %H:%M} 的版本（已另存为新版本）。", messages.SUCCESS)
+        if request.method != "POST":
+            return self._history_page(
+                request,
+                article,
+                "恢复版本",
+                "revision_restore.html",
+                version=version,
+                changes=revisions.compare_with_current(article, version),
+                as_draft=drafts.holds_drafts(article),
+                pending=drafts.pending(article),
+            )
+        restored = revisions.restore(article, version, request.user)
+        if restored.draft is not None:
+            self.message_user(request, "已将该版本恢复为未发布的修改，发布后才会在前台生效。", messages.SUCCESS)
+        else:
+            when = revisions.local_time(version.revision.date_created)
+            self.message_user(request, f"已恢复到 {when} 的版本（已另存为新版本）。", messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))

@@ -1,6 +1,7 @@
 import json
 from pathlib import Path
 
+import reversion
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -53,10 +54,13 @@ class Command(BaseCommand):
                 article.responsible_editor = editor
                 article.is_headline = meta.get("headline", False)
                 article.is_featured = meta.get("featured", False)
-                article.save()
-                article.regions.set([regions[name] for name in meta["regions"]])
-                article.industries.set([industries[name] for name in meta["industries"]])
-                article.tags.set(meta["tags"])
+                # One revision per story with its classification, so its first version has its tags.
+                with reversion.create_revision():
+                    reversion.set_comment("演示内容")
+                    article.save()
+                    article.regions.set([regions[name] for name in meta["regions"]])
+                    article.industries.set([industries[name] for name in meta["industries"]])
+                    article.tags.set(meta["tags"])
         self.stdout.write(
             self.style.SUCCESS(
                 f"演示内容已就绪：{len(regions)} 个区域、{len(channels)} 个栏目、{len(industries)} 个产业；"
