@@ -5,16 +5,27 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404, redirect
-from django.template.defaultfilters import filesizeformat
+from django.template.defaultfilters import filesizeformat, linebreaksbr
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from newsportal.middleware import changelist_query_is_safe
-from submissions import exports, services
-from submissions.models import Attachment, ContactMessage, Contribution, EntryRequest, InternalNote, StatusChange
+from submissions import deadlines, exports, processing, roles, services, validators
+from submissions.models import (
+    Attachment,
+    ContactMessage,
+    Contribution,
+    DeadlineExtension,
+    EntryRequest,
+    InternalNote,
+    Reply,
+    StatusChange,
+)
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -29,6 +40,42 @@ class OverdueFilter(admin.SimpleListFilter):
             return queryset.overdue()
         if self.value() == "no":
             return queryset.not_overdue()
+        return queryset
+
+
+class OpenFilter(admin.SimpleListFilter):
+    title = "办结情况"
+    parameter_name = "open"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "未办结"), ("no", "已办结")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.open()
+        if self.value() == "no":
+            return queryset.filter(status__in=queryset.model.CLOSED_STATUSES)
+        return queryset
+
+
+class AssigneeFilter(admin.SimpleListFilter):
+    """指派给我, 未指派, or one of the staff who may process this kind, by name."""
+
+    title = "经办人"
+    parameter_name = "assigned"
+
+    def lookups(self, request, model_admin):
+        staff = roles.processing_staff(model_admin.model)
+        return [("me", "指派给我"), ("none", "未指派"), *((str(u.pk), roles.display_name(u)) for u in staff)]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "me":
+            return queryset.filter(assignee=request.user)
+        if value == "none":
+            return queryset.filter(assignee__isnull=True)
+        if value in {key for key, _ in self.lookup_choices}:  # never an unchecked number into the query
+            return queryset.filter(assignee_id=int(value))
         return queryset
 
 
@@ -89,6 +136,64 @@ class StatusChangeInline(ReadOnlyInline):
         return obj.changed_by.get_full_name() or obj.changed_by.get_username()
 
 
+class PublicRecordInline(ReadOnlyInline):
+    """Records the submitter sees as well (replies, extensions): whoever may view the case sees them."""
+
+    def has_view_permission(self, request, obj=None):
+        opts = self.parent_model._meta
+        return request.user.has_perm(f"{opts.app_label}.view_{opts.model_name}") or request.user.has_perm(
+            f"{opts.app_label}.change_{opts.model_name}"
+        )
+
+
+class ReplyInline(PublicRecordInline):
+    """The replies given so far, oldest first; a new one is added with the form's 新答复 field."""
+
+    model = Reply
+    verbose_name_plural = "答复记录"
+    fields = ["created_at", "reply_text", "author_name", "mail_state"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author").prefetch_related("submission")
+
+    @admin.display(description="答复内容")
+    def reply_text(self, obj):
+        return linebreaksbr(obj.text)
+
+    @admin.display(description="答复人")
+    def author_name(self, obj):
+        return roles.display_name(obj.author) or "—"
+
+    @admin.display(description="邮件")
+    def mail_state(self, obj):
+        if obj.emailed_at:
+            return f"已发送（{timezone.localtime(obj.emailed_at):%Y-%m-%d %H:%M}）"
+        return "待发送" if obj.submission.submitter_email else "未发送：提交人未留邮箱"
+
+
+class DeadlineExtensionInline(PublicRecordInline):
+    model = DeadlineExtension
+    verbose_name_plural = "延期记录"
+    fields = ["created_at", "previous_label", "new_label", "reason", "extended_by_name"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("extended_by")
+
+    @admin.display(description="原办理期限")
+    def previous_label(self, obj):
+        return deadlines.due_label(obj.previous_date)
+
+    @admin.display(description="延长至")
+    def new_label(self, obj):
+        return deadlines.due_label(obj.new_date)
+
+    @admin.display(description="操作人")
+    def extended_by_name(self, obj):
+        return roles.display_name(obj.extended_by) or "—"
+
+
 class InternalNoteInline(AppendOnlyInline):
     """Notes are added, never edited: the record of who said what stays as it was."""
 
@@ -101,8 +206,9 @@ class InternalNoteInline(AppendOnlyInline):
         return super().get_queryset(request).select_related("author")
 
 
-class SubmissionAdminForm(forms.ModelForm):
-    """Offers only the statuses the submission may move to, and only staff as assignees."""
+class SubmissionAdminForm(processing.ProcessingForm, forms.ModelForm):
+    """Offers only the statuses the submission may move to, and only staff as assignees; adds
+    a new reply and a deadline extension, and refuses a stale save (submissions.processing)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -112,10 +218,15 @@ class SubmissionAdminForm(forms.ModelForm):
             status.choices = [(value, label) for value, label in status.choices if value in allowed]
         assignee = self.fields.get("assignee")
         if assignee is not None:
-            # A plain list of active staff (plus whoever holds it now): an autocomplete would
-            # need permission to browse every user account, which caseworkers do not have.
-            staff = Q(is_staff=True, is_active=True) | Q(pk=self.instance.assignee_id)
-            assignee.queryset = assignee.queryset.filter(staff).order_by("username")
+            # A plain list of those who may process this kind (plus whoever holds it now), by
+            # name: an autocomplete would need permission to browse every user account.
+            model = type(self.instance)
+            eligible = Q(pk__in=roles.processing_staff(model).values("pk")) | Q(pk=self.instance.assignee_id)
+            assignee.queryset = assignee.queryset.filter(eligible).order_by("first_name", "last_name", "username")
+            assignee.label_from_instance = roles.display_name
+            assignee.error_messages["invalid_choice"] = (
+                f"只能指派给有权办理{model._meta.verbose_name}的在职工作人员，请重新选择。"
+            )
 
     def clean_status(self):
         new_status = self.cleaned_data["status"]
@@ -125,14 +236,16 @@ class SubmissionAdminForm(forms.ModelForm):
 
 class SubmissionAdmin(admin.ModelAdmin):
     form = SubmissionAdminForm
-    inlines = [AttachmentInline, StatusChangeInline, InternalNoteInline]
+    inlines = [AttachmentInline, ReplyInline, StatusChangeInline, DeadlineExtensionInline, InternalNoteInline]
     date_hierarchy = "received_at"
     list_per_page = 50
     list_select_related = ["assignee"]
     actions = ["export_selected_csv", "export_selected_xlsx"]
     change_list_template = "admin/submissions/change_list.html"
-    processing_fields = ["status", "assignee", "public_reply", "replied_at"]
-    record_fields = ["tracking_number", "received_at", "due_at", "overdue_text", "submitter_ip"]
+    processing_fields = ["status", "assignee", "notify_by", "new_reply", "loaded_version"]
+    extension_fields = ["extend_to", "extension_reason"]
+    record_fields = ["tracking_number", "received_at", "deadline", "overdue_text", "submitter_ip"]
+    editable_fields = ("status", "assignee", *processing.FORM_ONLY_FIELDS)
     export_columns = []
 
     def has_add_permission(self, request):
@@ -140,7 +253,19 @@ class SubmissionAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [f for group in self.get_fieldsets(request, obj) for f in group[1]["fields"]
-                if f not in ("status", "assignee", "public_reply")]  # fmt: skip
+                if f not in self.editable_fields]  # fmt: skip
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.has_change_permission(request, obj):
+            return fieldsets
+        # Who may only read a case sees no new-reply or extension fields (nor empty sections).
+        shown = []
+        for title, options in fieldsets:
+            fields = [f for f in options["fields"] if f not in processing.FORM_ONLY_FIELDS]
+            if fields:
+                shown.append((title, {**options, "fields": fields}))
+        return shown
 
     def response_action(self, request, queryset, action_location=admin.ActionLocation.CHANGE_LIST):
         # Django quietly ignores an action the user is not offered; a crafted POST is refused.
@@ -152,7 +277,11 @@ class SubmissionAdmin(admin.ModelAdmin):
         return super().response_action(request, queryset, action_location=action_location)
 
     def save_model(self, request, obj, form, change):
-        services.save_by_staff(obj, request.user, form.initial.get("status", obj.status), set(form.changed_data))
+        old_status = form.initial.get("status", obj.status)
+        reply = form.reply_text
+        services.save_by_staff(obj, request.user, old_status, set(form.changed_data), reply, form.extension)
+        if reply and not obj.submitter_email:
+            messages.warning(request, f"答复已保存。提交人未留邮箱，不会发送邮件，请电话联系：{obj.submitter_phone}。")
 
     def save_formset(self, request, form, formset, change):
         for note in formset.save(commit=False):
@@ -161,11 +290,23 @@ class SubmissionAdmin(admin.ModelAdmin):
             note.save()
         formset.save_m2m()
 
-    @admin.display(description="逾期", ordering="due_at")
+    @admin.display(description="办理期限", ordering="due_date")
     def overdue_marker(self, obj):
         if obj.is_overdue:
-            return format_html('<span class="submission-overdue">{}</span>', "已逾期")
-        return ""
+            return format_html('{} <span class="submission-overdue">{}</span>', obj.due_label, "已逾期")
+        return obj.due_label
+
+    @admin.display(description="办理期限")
+    def deadline(self, obj):
+        return obj.due_label
+
+    @admin.display(description="通知方式")
+    def notify_by(self, obj):
+        if obj.submitter_email:
+            return f"答复、状态变化和延期会以邮件通知提交人（{obj.submitter_email}）。"
+        return format_html(
+            '<strong class="submission-no-email">{}</strong>', f"提交人未留邮箱，请电话联系：{obj.submitter_phone}"
+        )
 
     @admin.display(description="是否逾期")
     def overdue_text(self, obj):
@@ -185,7 +326,7 @@ class SubmissionAdmin(admin.ModelAdmin):
         return queryset
 
     def export(self, queryset, fmt):
-        queryset = self.export_queryset(queryset)
+        queryset = self.export_queryset(queryset).prefetch_related("replies")
         meta = self.model._meta
         stem = f"{meta.model_name}s"
         if fmt == "xlsx":
@@ -215,17 +356,22 @@ class SubmissionAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["submissions/admin.css"]}
+        js = ["js/unsaved-changes.js"]  # warn before leaving a processing form with unsaved changes
 
 
 COMMON_COLUMNS = [
     ("受理编号", "tracking_number"),
     ("状态", "status"),
     ("受理时间", "received_at"),
-    ("办理期限", "due_at"),
+    ("办理期限", lambda obj: obj.due_label),
     ("是否逾期", lambda obj: "是" if obj.is_overdue else "否"),
     ("经办人", lambda obj: (obj.assignee.get_full_name() or obj.assignee.get_username()) if obj.assignee else ""),
 ]
-REPLY_COLUMNS = [("公开答复", "public_reply"), ("答复时间", "replied_at")]
+# The replies come prefetched (SubmissionAdmin.export): one query for the whole export.
+REPLY_COLUMNS = [
+    ("答复", lambda obj: exports.dated_entries((reply.created_at, reply.text) for reply in obj.replies.all())),
+    ("最近答复时间", lambda obj: max((reply.created_at for reply in obj.replies.all()), default=None)),
+]
 
 
 def submission_fieldsets(*sections):
@@ -233,6 +379,7 @@ def submission_fieldsets(*sections):
     return [
         ("受理", {"fields": SubmissionAdmin.record_fields}),
         ("办理", {"fields": SubmissionAdmin.processing_fields}),
+        ("延长办理期限", {"fields": SubmissionAdmin.extension_fields}),
         *((title, {"fields": fields}) for title, fields in sections),
     ]
 
@@ -243,7 +390,7 @@ class ContributionAdmin(SubmissionAdmin):
         "tracking_number", "title", "name", "status", "region", "assignee", "received_at", "overdue_marker",
         "article_link",
     ]  # fmt: skip
-    list_filter = ["status", OverdueFilter, "region", "assignee"]
+    list_filter = ["status", OpenFilter, OverdueFilter, AssigneeFilter, "region"]
     list_select_related = ["assignee", "region", "article"]
     search_fields = ["tracking_number", "title", "name", "phone", "email", "organization"]
     actions = [*SubmissionAdmin.actions, "convert_to_article"]
@@ -332,14 +479,15 @@ def _report_skipped(request, contribution, conversion):
 class EntryRequestAdmin(SubmissionAdmin):
     list_display = [
         "tracking_number", "company_name", "contact_name", "status", "industry", "region", "assignee",
-        "received_at", "overdue_marker",
+        "received_at", "overdue_marker", "same_code_applications",
     ]  # fmt: skip
-    list_filter = ["status", OverdueFilter, "industry", "region", "assignee"]
+    list_filter = ["status", OpenFilter, OverdueFilter, AssigneeFilter, "industry", "region"]
     list_select_related = ["assignee", "industry", "region"]
     search_fields = ["tracking_number", "company_name", "credit_code", "contact_name", "phone", "email"]
     fieldsets = submission_fieldsets(
         ("企业信息", [
-            "company_name", "credit_code", "industry", "region", "investment_amount", "employee_count", "requirements",
+            "company_name", "credit_code", "same_code_applications", "industry", "region", "investment_amount",
+            "employee_count", "requirements",
         ]),
         ("联系人", ["contact_name", "phone", "email"]),
     )  # fmt: skip
@@ -361,11 +509,41 @@ class EntryRequestAdmin(SubmissionAdmin):
     def export_queryset(self, queryset):
         return queryset.select_related("industry", "region", "assignee")
 
+    def get_queryset(self, request):
+        # How many applications share each row's credit code: one correlated COUNT in the same
+        # query, so the list stays at a fixed number of queries however many rows it shows.
+        same_code = (
+            EntryRequest.objects.filter(credit_code=OuterRef("credit_code"))
+            .order_by()
+            .values("credit_code")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return super().get_queryset(request).annotate(same_code_count=Subquery(same_code))
+
+    @admin.display(description="同一信用代码", ordering="same_code_count")
+    def same_code_applications(self, obj):
+        count = getattr(obj, "same_code_count", None)
+        if count is None:
+            count = EntryRequest.objects.filter(credit_code=obj.credit_code).count()
+        if count < 2:
+            return "—"
+        url = reverse("admin:submissions_entryrequest_changelist") + "?" + urlencode({"credit_code": obj.credit_code})
+        return format_html('<a class="submission-same-code" href="{}">该信用代码已有 {} 份申请</a>', url, count)
+
+    def get_search_results(self, request, queryset, search_term):
+        """Also finds a credit code typed full-width or with spaces and dashes (９１１１ 0108-…)."""
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        code = validators.credit_code_fragment(search_term)
+        if code and code != search_term:
+            results = results | queryset.filter(credit_code__contains=code)
+        return results, may_have_duplicates
+
 
 @admin.register(ContactMessage)
 class ContactMessageAdmin(SubmissionAdmin):
     list_display = ["tracking_number", "name", "contact", "status", "assignee", "received_at", "overdue_marker"]
-    list_filter = ["status", OverdueFilter, "assignee"]
+    list_filter = ["status", OpenFilter, OverdueFilter, AssigneeFilter]
     search_fields = ["tracking_number", "name", "contact", "message"]
     fieldsets = submission_fieldsets(("留言", ["name", "contact", "email", "message"]))
     export_columns = [

@@ -7,18 +7,20 @@ content: a PDF with scripts, launch or remote actions, embedded files or multime
 pypdf, object streams included, within fixed limits), an encrypted or unreadable PDF, a DOCX
 with macros, ActiveX or OLE objects, or one that unpacks to far more than it weighs.
 Files get generated names under PRIVATE_MEDIA_ROOT; the name the submitter used is kept only
-for the download.
+for the download. A checked file survives a form refused for another reason (`keep`, below).
 """
 
 import io
 import posixpath
 import re
+import time
 import unicodedata
 import uuid
 import zipfile
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
@@ -201,3 +203,91 @@ def delete_files(stored):
     storage = private_storage()
     for attachment in stored:
         storage.delete(attachment.file.name)
+
+
+# ----- uploads kept across a refused form -----
+#
+# When another field of a public form fails, a file that passed every check above is written to
+# private storage under kept/ with a random name and described by a signed, expiring token in a
+# hidden field, so the submitter need not choose it again. The token names the file, the form
+# field it was given for, and what the checks found; a token cannot be made or altered without
+# SECRET_KEY, and the random name cannot be guessed, so no token reaches another person's file.
+# A kept file is deleted once its submission is saved; files nobody came back for are purged
+# once they are older than KEPT_MAX_AGE whenever another file is kept.
+
+KEPT_MAX_AGE = 3 * 60 * 60  # seconds a kept upload stays usable
+_KEPT_SALT = "submissions.kept-upload"
+_KEPT_DIR = "kept"
+_KEPT_NAME = re.compile(rf"{_KEPT_DIR}/(\d+)-[0-9a-f]{{32}}\.(jpg|png|webp|pdf|docx)")  # fullmatch only
+KEPT_GONE = "之前上传的文件已失效，请重新选择文件。"
+
+
+@dataclass(frozen=True)
+class KeptUpload:
+    """A checked upload waiting in private storage for the form to be sent again."""
+
+    token: str
+    name: str  # in private storage
+    purpose: str  # "<form>.<field>": the only field the token is good for
+    kind: str
+    mime_type: str
+    original_name: str
+
+    def load(self):
+        """The PreparedFile again, or ValidationError when the file has gone (used or purged)."""
+        try:
+            with private_storage().open(self.name, "rb") as handle:
+                content = handle.read()
+        except FileNotFoundError:
+            raise ValidationError(KEPT_GONE, code="kept_gone") from None
+        extension = self.name.rsplit(".", 1)[1]
+        return PreparedFile(self.kind, extension, self.mime_type, content, self.original_name)
+
+
+def keep(prepared, purpose):
+    """Write a checked file to kept/ and return its KeptUpload (with the token for the form)."""
+    purge_kept()
+    name = f"{_KEPT_DIR}/{int(time.time())}-{uuid.uuid4().hex}.{prepared.extension}"
+    name = private_storage().save(name, ContentFile(prepared.content))
+    payload = {"p": name, "u": purpose, "k": prepared.kind, "m": prepared.mime_type, "o": prepared.original_name}
+    token = signing.dumps(payload, salt=_KEPT_SALT, compress=True)
+    return KeptUpload(token, name, purpose, prepared.kind, prepared.mime_type, prepared.original_name)
+
+
+def read_kept(token, purpose):
+    """The KeptUpload a posted token stands for, or None if it is forged, expired, for another
+    field, or its file is gone."""
+    try:
+        data = signing.loads(token or "", salt=_KEPT_SALT, max_age=KEPT_MAX_AGE)
+        fields = [str(data[key]) for key in ("p", "u", "k", "m", "o")]
+    except (signing.BadSignature, KeyError, TypeError):
+        return None
+    name, kept_for, kind, mime_type, original_name = fields
+    if kept_for != purpose or not _KEPT_NAME.fullmatch(name) or kind not in KIND_NAMES:
+        return None
+    kept = KeptUpload(str(token), name, kept_for, kind, mime_type, display_name(original_name))
+    return kept if private_storage().exists(kept.name) else None
+
+
+def discard_kept(kept_uploads):
+    """Delete kept files whose submission has been saved."""
+    storage = private_storage()
+    for kept in kept_uploads:
+        storage.delete(kept.name)
+
+
+def purge_kept(now=None):
+    """Delete kept files older than KEPT_MAX_AGE (their tokens have expired); returns how many."""
+    storage = private_storage()
+    try:
+        _, names = storage.listdir(_KEPT_DIR)
+    except FileNotFoundError:
+        return 0
+    oldest = (now or time.time()) - KEPT_MAX_AGE
+    purged = 0
+    for name in names:
+        match = _KEPT_NAME.fullmatch(f"{_KEPT_DIR}/{name}")
+        if match and int(match.group(1)) < oldest:
+            storage.delete(f"{_KEPT_DIR}/{name}")
+            purged += 1
+    return purged

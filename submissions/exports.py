@@ -45,6 +45,11 @@ def _cell(value):
     return strip_control_characters(str(value), multiline=True, replacement=REPLACEMENT)
 
 
+def dated_entries(entries):
+    """(datetime, text) pairs as one cell: each entry on its own lines, headed by its local time."""
+    return "\n\n".join(f"{timezone.localtime(when):%Y-%m-%d %H:%M}\n{text}" for when, text in entries)
+
+
 def table(queryset, columns):
     """(headers, rows) for `columns`: (header, field name or callable) pairs."""
     headers = [header for header, _ in columns]

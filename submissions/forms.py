@@ -13,6 +13,16 @@ from submissions import attachments, tracking, validators
 from submissions.models import ContactMessage, Contribution, EntryRequest
 
 HONEYPOT_FIELD = "homepage"
+# A file kept from a refused post comes back as <field name>_kept=<token> (submissions.attachments.keep).
+KEPT_SUFFIX = "_kept"
+
+
+def _posted(mapping, key):
+    """Every value posted under `key`, from a QueryDict / MultiValueDict or a plain dict."""
+    if hasattr(mapping, "getlist"):
+        return [value for value in mapping.getlist(key) if value]
+    value = mapping.get(key)
+    return [v for v in value if v] if isinstance(value, list | tuple) else [value] if value else []
 
 
 class RegionChoiceIterator(ModelChoiceIterator):
@@ -56,23 +66,127 @@ class MultipleFileField(forms.FileField):
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
+        if not data and initial:  # nothing chosen this time: the files kept from the last post
+            return list(initial)
         if isinstance(data, list | tuple):
             return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
         return [super().clean(data, initial)] if data else []
 
 
-class SubmissionForm(PlainTextFormMixin, forms.ModelForm):
+class SubmissionBoundField(forms.BoundField):
+    """A field of a public form, which knows the files kept for it from a refused post."""
+
+    @property
+    def kept(self):
+        """The KeptUploads this file field holds (empty for other fields)."""
+        return self.form.kept.get(self.name, [])
+
+    @property
+    def kept_name(self):
+        return self.html_name + KEPT_SUFFIX
+
+    @property
+    def files_lost(self):
+        return self.form.files_lost_for(self.name)
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        if self.kept:
+            attrs.pop("required", None)  # a file is already there
+        return attrs
+
+
+class KeptUploadsMixin:
+    """Files that passed their checks survive a form refused for another reason.
+
+    For each field in `file_fields`, checked files are kept (`submissions.attachments.keep`)
+    when the form is refused, unless as abuse (`is_abuse`); `kept` (field name -> [KeptUpload]) is
+    drawn as hidden tokens beside the field, and a post that chooses no new file for it uses
+    them again (they are the field's initial value). A new choice replaces them. Once the
+    submission is saved, the view calls `discard_kept()`.
+    """
+
+    file_fields = ()
+    bound_field_class = SubmissionBoundField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kept = {}
+        self._kept_gone = set()
+        if self.is_bound:
+            self._read_kept()
+
+    def _kept_purpose(self, name):
+        return f"{self.form_name}.{name}"
+
+    def _read_kept(self):
+        """Take back the files kept for each file field from the last post, by their tokens."""
+        for name in self.file_fields:
+            field = self.fields[name]
+            limit = settings.SUBMISSIONS_MAX_ATTACHMENTS if isinstance(field, MultipleFileField) else 1
+            tokens = _posted(self.data, self.add_prefix(name) + KEPT_SUFFIX)[:limit]
+            kept = [attachments.read_kept(token, self._kept_purpose(name)) for token in tokens]
+            if None in kept:  # expired, used already, or not ours: the submitter must choose again
+                self._kept_gone.add(name)
+            elif kept:
+                self.kept[name] = kept
+                self.initial[name] = kept if isinstance(field, MultipleFileField) else kept[0]
+
+    def _chosen(self, name):
+        """Were new files chosen for `name` in this post?"""
+        return bool(_posted(self.files, self.add_prefix(name)))
+
+    def files_lost_for(self, name):
+        """Were files chosen for `name` that could not be kept (refused, or the post was)?"""
+        return self.is_bound and name in self.file_fields and self._chosen(name) and not self.kept.get(name)
+
+    @property
+    def files_lost(self):
+        return any(self.files_lost_for(name) for name in self.file_fields)
+
+    def full_clean(self):
+        super().full_clean()
+        if not self.is_bound:
+            return
+        for name in self._kept_gone - {n for n in self.file_fields if self._chosen(n)}:
+            self._errors.pop(name, None)  # say why the file is missing, not just that it is
+            self.add_error(name, ValidationError(attachments.KEPT_GONE, code="kept_gone"))
+        if self._errors and not getattr(self, "is_abuse", False):
+            self._keep_uploads()
+
+    def _keep_uploads(self):
+        for name in self.file_fields:
+            if name in self._errors:
+                self.kept.pop(name, None)  # a refused new choice, or kept files that are gone
+            elif self._chosen(name):
+                value = self.cleaned_data.get(name)
+                prepared = value if isinstance(value, list) else [value] if value else []
+                self.kept[name] = [attachments.keep(file, self._kept_purpose(name)) for file in prepared]
+
+    def discard_kept(self):
+        """Delete the files kept for this form (used, or replaced by a new choice): call once its
+        submission is saved."""
+        attachments.discard_kept(kept for files in self.kept.values() for kept in files)
+
+    def prepare_file(self, value, kinds):
+        """A PreparedFile from a new upload (checked now) or a kept one (checked before)."""
+        if isinstance(value, attachments.KeptUpload):
+            return value.load()
+        return attachments.prepare(value, kinds)
+
+
+class SubmissionForm(PlainTextFormMixin, KeptUploadsMixin, forms.ModelForm):
     """A public form with a one-time token, a honeypot and Chinese messages for every field.
 
     Control and invisible characters are taken out of every posted value before the fields
     see them (`PlainTextFormMixin`); one-line fields are then kept on one line by `clean`.
+    Checked files survive a refusal for another reason (`KeptUploadsMixin`).
 
     After validation `token` is the form's FormToken and `is_abuse` tells whether it was
     refused as automated (honeypot filled, posted too fast, token forged).
     """
 
     form_name = ""
-    file_fields = ()
 
     form_token = forms.CharField(widget=forms.HiddenInput, required=False)
     homepage = forms.CharField(
@@ -138,11 +252,6 @@ class SubmissionForm(PlainTextFormMixin, forms.ModelForm):
     def _renew_token(self):
         self.data = self.data.copy()
         self.data["form_token"] = tracking.issue_form_token(self.form_name)
-
-    @property
-    def files_lost(self):
-        """Files cannot be kept across a failed submission: the page asks for them again."""
-        return self.is_bound and any(self.files.getlist(name) for name in self.file_fields)
 
     def prepared_files(self):
         """(label, PreparedFile) pairs to store with the submission."""
@@ -232,7 +341,7 @@ class ContributionForm(SubmissionForm):
         prepared, errors = [], []
         for upload in uploads:
             try:
-                prepared.append(attachments.prepare(upload, self.attachment_kinds))
+                prepared.append(self.prepare_file(upload, self.attachment_kinds))
             except ValidationError as error:
                 errors.extend(error.messages)
         if errors:
@@ -256,7 +365,7 @@ class EntryRequestForm(SubmissionForm):
     credit_code = forms.CharField(
         label="统一社会信用代码",
         max_length=40,
-        help_text="18 位，见营业执照，例如 91110108MA01ABCD2X。",
+        help_text=f"18 位，见营业执照，例如 {validators.CREDIT_CODE_EXAMPLE}；可带空格或短横线。",
         widget=forms.TextInput(attrs={"autocapitalize": "characters", "spellcheck": "false"}),
     )
     phone = MobileField()
@@ -310,7 +419,7 @@ class EntryRequestForm(SubmissionForm):
         return code
 
     def clean_business_license(self):
-        return attachments.prepare(self.cleaned_data["business_license"], self.license_kinds)
+        return self.prepare_file(self.cleaned_data["business_license"], self.license_kinds)
 
     def prepared_files(self):
         return [("营业执照", self.cleaned_data["business_license"])]

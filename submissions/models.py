@@ -1,8 +1,9 @@
 """What enterprises and readers send the office: contributions, entry requests and messages.
 
 Each submission carries a tracking number (受理编号) and the hash of a secret query code
-(查询码), a status with a recorded history, an assignee, internal notes, a public reply and
-privately stored attachments. The three kinds share all of that through `Submission`.
+(查询码), a status with a recorded history, a deadline (办理期限) that officers may extend, an
+assignee, internal notes, dated public replies and privately stored attachments. The three
+kinds share all of that through `Submission`.
 """
 
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.functional import classproperty
 
 from newsportal.fields import staff_member
+from submissions import deadlines
 from submissions.storage import private_storage
 
 
@@ -34,13 +36,13 @@ class SubmissionQuerySet(models.QuerySet):
     def open(self):
         return self.exclude(status__in=self.model.CLOSED_STATUSES)
 
-    def overdue(self, now=None):
-        """Still open after the deadline set when the submission was received."""
-        return self.open().filter(due_at__lt=now or timezone.now())
+    def overdue(self, today=None):
+        """Still open after the last day of its deadline (days as in Beijing)."""
+        return self.open().filter(due_date__lt=today or timezone.localdate())
 
-    def not_overdue(self, now=None):
-        now = now or timezone.now()
-        return self.exclude(pk__in=self.overdue(now).values("pk"))
+    def not_overdue(self, today=None):
+        today = today or timezone.localdate()
+        return self.exclude(pk__in=self.overdue(today).values("pk"))
 
 
 def _status_field(status, initial):
@@ -61,16 +63,20 @@ class Submission(models.Model):
     # SHA-256 of the one-time form token: a double submission hits the unique constraint.
     form_token = models.CharField(max_length=64, unique=True, editable=False)
     assignee = staff_member("经办人")
-    public_reply = models.TextField("公开答复", blank=True, help_text="提交人可在“受理查询”中看到，并会收到邮件通知。")
-    replied_at = models.DateTimeField("答复时间", null=True, blank=True, editable=False)
     received_at = models.DateTimeField("受理时间", default=timezone.now, db_index=True, editable=False)
-    due_at = models.DateTimeField("办理期限", editable=False, db_index=True)
+    # The last working day to answer on (submissions.deadlines); officers may extend it.
+    due_date = models.DateField("办理期限", editable=False, db_index=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+    updated_by = staff_member("最后修改人", editable=False)
+    # Bumped on every save: a processing form loaded at version N cannot overwrite N+1 (stale save).
+    version = models.PositiveIntegerField("版本号", default=1, editable=False)
     submitter_ip = models.GenericIPAddressField("提交 IP", null=True, blank=True, editable=False)
 
     attachments = GenericRelation("submissions.Attachment")
     status_changes = GenericRelation("submissions.StatusChange")
     notes = GenericRelation("submissions.InternalNote")
+    replies = GenericRelation("submissions.Reply")
+    extensions = GenericRelation("submissions.DeadlineExtension")
 
     objects = SubmissionQuerySet.as_manager()
 
@@ -86,14 +92,31 @@ class Submission(models.Model):
     def __str__(self):
         return self.tracking_number
 
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            self.version += 1
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "version"}
+        super().save(*args, **kwargs)
+
     @classproperty
     def KIND_LABEL(cls):  # read like the other class constants
         """What the submitter sent, as named on receipts and e-mails: 投稿, 企业入驻申请, 留言."""
         return cls._meta.verbose_name
 
     @property
+    def is_closed(self):
+        return self.status in self.CLOSED_STATUSES
+
+    @property
     def is_overdue(self):
-        return self.status not in self.CLOSED_STATUSES and self.due_at is not None and self.due_at < timezone.now()
+        return not self.is_closed and self.due_date is not None and self.due_date < timezone.localdate()
+
+    @property
+    def due_label(self):
+        """The deadline as shown everywhere: 12月3日前."""
+        return deadlines.due_label(self.due_date)
 
     @property
     def submitter_name(self):
@@ -103,6 +126,11 @@ class Submission(models.Model):
     def submitter_email(self):
         """Where receipts and replies go; empty when the submitter left none."""
         return self.email
+
+    @property
+    def submitter_phone(self):
+        """The telephone number the submitter left, if any."""
+        return self.phone
 
     @property
     def model_label(self):
@@ -239,6 +267,11 @@ class ContactMessage(Submission):
     def __str__(self):
         return f"{self.tracking_number} {self.name}"
 
+    @property
+    def submitter_phone(self):
+        # `contact` holds the e-mail address when one was left, else the telephone number.
+        return "" if self.email else self.contact
+
 
 class SubmissionPart(models.Model):
     """Something that belongs to one submission of any kind."""
@@ -284,6 +317,8 @@ class StatusChange(SubmissionPart):
     to_status = models.CharField("新状态", max_length=12)
     changed_by = staff_member("操作人")
     changed_at = models.DateTimeField("时间", default=timezone.now)
+    # When the submitter was told (by its own e-mail or with a reply saved at the same time).
+    notified_at = models.DateTimeField("通知时间", null=True, blank=True)
 
     class Meta(SubmissionPart.Meta):
         verbose_name = verbose_name_plural = "状态记录"
@@ -320,3 +355,48 @@ class InternalNote(SubmissionPart):
 
     def __str__(self):
         return self.text[:30]
+
+
+class Reply(SubmissionPart):
+    """One dated answer (答复/办理意见) to the submitter: kept as written, shown on 受理查询 and
+    mailed once (`emailed_at` records when; the task never sends a reply twice)."""
+
+    author = staff_member("答复人")
+    text = models.TextField("答复内容", max_length=5000)
+    created_at = models.DateTimeField("答复时间", default=timezone.now)
+    emailed_at = models.DateTimeField("邮件发送时间", null=True, blank=True)
+
+    class Meta(SubmissionPart.Meta):
+        verbose_name = verbose_name_plural = "答复"
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return self.text[:30]
+
+
+class DeadlineExtension(SubmissionPart):
+    """An officer moving a submission's deadline (办理期限) later, with the reason the submitter sees."""
+
+    previous_date = models.DateField("原办理期限")
+    new_date = models.DateField("延长至")
+    reason = models.TextField("延期原因", max_length=500)
+    extended_by = staff_member("操作人")
+    created_at = models.DateTimeField("时间", default=timezone.now)
+    notified_at = models.DateTimeField("通知时间", null=True, blank=True)
+
+    class Meta(SubmissionPart.Meta):
+        verbose_name = verbose_name_plural = "延期记录"
+        ordering = ["created_at", "id"]
+        # The shared "%(class)s_submission_idx" would pass the 30 characters an index name may have.
+        indexes = [models.Index(fields=["content_type", "object_id"], name="extension_submission_idx")]
+
+    def __str__(self):
+        return f"办理期限延长至{self.new_date_label}"
+
+    @property
+    def new_date_label(self):
+        return deadlines.day_label(self.new_date)
+
+    @property
+    def previous_date_label(self):
+        return deadlines.day_label(self.previous_date)

@@ -1,4 +1,5 @@
-"""Who may process submissions, as Django groups; created by migration 0002.
+"""Who may process submissions: the Django groups (created by migration 0002), and the staff
+who may be assigned a case (`processing_staff`).
 
 - 招商专员 (investment officer): processes contributions, entry requests and messages in the
   admin: status, assignee, public reply, internal notes, exports and attachment downloads.
@@ -12,6 +13,10 @@
 These grants join the newsroom's in the one roles registry, `articles.newsroom.roles`
 (registered from `SubmissionsConfig.ready()`), which says how definitions reach a database.
 """
+
+from django.contrib.auth import get_permission_codename, get_user_model
+from django.contrib.auth.models import Permission
+from django.db.models import Exists, OuterRef, Q
 
 from articles.newsroom.roles import CHIEF, EDITOR
 
@@ -33,3 +38,29 @@ _PROCESS = [
     "submissions.add_internalnote",  # notes are added, never edited or deleted
 ]
 GRANTS = {OFFICER: _PROCESS, CHIEF: _PROCESS, EDITOR: _VIEW}
+
+
+def processing_staff(model):
+    """Who may be made the 经办人 of a `model` submission: active staff allowed to change it
+    (through a group or directly) and active superusers, ordered by name.
+
+    One query: the permission checks are EXISTS subqueries, so there are no duplicate rows to
+    remove and nothing is asked per user.
+    """
+    opts = model._meta
+    change = Permission.objects.filter(
+        content_type__app_label=opts.app_label,
+        content_type__model=opts.model_name,
+        codename=get_permission_codename("change", opts),
+    )
+    User = get_user_model()
+    directly = User.user_permissions.through.objects.filter(user=OuterRef("pk"), permission__in=change)
+    via_group = User.groups.through.objects.filter(user=OuterRef("pk"), group__permissions__in=change)
+    return User.objects.filter(
+        Q(is_superuser=True) | Exists(directly) | Exists(via_group), is_active=True, is_staff=True
+    ).order_by("first_name", "last_name", "username")
+
+
+def display_name(user):
+    """How staff are named to each other: the full name, else the username."""
+    return (user.get_full_name() or user.get_username()) if user else ""

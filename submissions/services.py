@@ -1,19 +1,31 @@
 """The rules for receiving and processing submissions; views and the admin call these."""
 
+import datetime
+import posixpath
+import uuid
 from dataclasses import dataclass
 from functools import partial
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
 from articles.content import richtext
 from articles.media import library, renditions
-from articles.models import Article, Image
+from articles.models import Article, ArticleAttachment, Image
 from submissions import attachments, deadlines, tasks, tracking
-from submissions.models import Attachment, Contribution, EntryRequest, StatusChange
+from submissions.models import (
+    Attachment,
+    Contribution,
+    DeadlineExtension,
+    EntryRequest,
+    Reply,
+    StatusChange,
+)
 
 
 @dataclass(frozen=True)
@@ -50,7 +62,7 @@ def submit(submission, token, files=()):
         with transaction.atomic():
             now = timezone.now()
             submission.received_at = now
-            submission.due_at = deadlines.due_at(now)
+            submission.due_date = deadlines.due_date(now)
             submission.status = model.INITIAL_STATUS
             submission.query_code_hash = code_hash
             submission.form_token = token.fingerprint
@@ -81,11 +93,36 @@ def check_transition(submission, old_status, new_status):
     raise ValidationError(f"不能从“{labels(old_status).label}”改为“{labels(new_status).label}”。", code="transition")
 
 
-def save_by_staff(submission, user, old_status, changed_fields):
-    """Save staff edits: record a status change, date and mail a new public reply.
+@dataclass(frozen=True)
+class Extension:
+    """An officer's move of a deadline to `new_date`, for `reason` (checked by check_extension)."""
 
-    Giving an entry request that is only 已受理 an assignee moves it on to 已分派.
+    new_date: datetime.date
+    reason: str
+
+
+def check_extension(submission, new_date, new_status=None):
+    """Raise ValidationError unless the deadline of `submission` may move to `new_date`."""
+    if (new_status or submission.status) in submission.CLOSED_STATUSES:
+        raise ValidationError("已办结的事项无需延长办理期限。", code="closed")
+    if new_date <= submission.due_date:
+        current = deadlines.day_label(submission.due_date)
+        raise ValidationError(f"新的办理期限须晚于当前期限（{current}）。", code="earlier")
+    if new_date - submission.due_date > deadlines.MAX_EXTENSION:
+        raise ValidationError("一次延期不能超过一年。", code="too_far")
+    if not deadlines.is_working_day(new_date):
+        raise ValidationError(f"{deadlines.day_label(new_date)}不是工作日，请选择工作日。", code="not_working_day")
+
+
+def save_by_staff(submission, user, old_status, changed_fields, reply="", extension=None):
+    """Save staff edits in one transaction: the submission, a status change, a new reply, an extension.
+
+    Giving an entry request that is only 已受理 an assignee moves it on to 已分派. The submitter
+    hears of each step once, after commit: a new reply is mailed (with the new status when the
+    status changed in the same save), a status change alone gets its own notice, and so does an
+    extended deadline. `extension` is an Extension already checked by the form.
     """
+    reply = (reply or "").strip()
     with transaction.atomic():
         if (
             isinstance(submission, EntryRequest)
@@ -94,16 +131,34 @@ def save_by_staff(submission, user, old_status, changed_fields):
             and submission.status == old_status == EntryRequest.Status.RECEIVED
         ):
             submission.status = EntryRequest.Status.ASSIGNED
-        reply_changed = "public_reply" in changed_fields and submission.public_reply.strip()
-        if reply_changed:
-            submission.replied_at = timezone.now()
+        previous_due = submission.due_date
+        if extension is not None:
+            submission.due_date = extension.new_date
+        submission.updated_by = user
         submission.save()
+        change = None
         if submission.status != old_status:
-            StatusChange.objects.create(
+            change = StatusChange.objects.create(
                 submission=submission, from_status=old_status, to_status=submission.status, changed_by=user
             )
-        if reply_changed:
-            transaction.on_commit(partial(tasks.reply_published.enqueue, submission.model_label, submission.pk))
+        if reply:
+            entry = Reply.objects.create(submission=submission, author=user, text=reply)
+            _after_commit(tasks.reply_published, entry.pk, change.pk if change else None)
+        elif change is not None:
+            _after_commit(tasks.status_changed, change.pk)
+        if extension is not None:
+            moved = DeadlineExtension.objects.create(
+                submission=submission,
+                previous_date=previous_due,
+                new_date=extension.new_date,
+                reason=extension.reason.strip(),
+                extended_by=user,
+            )
+            _after_commit(tasks.deadline_extended, moved.pk)
+
+
+def _after_commit(task, *args):
+    transaction.on_commit(partial(task.enqueue, *args))
 
 
 def change_status(submission, new_status, user):
@@ -119,25 +174,31 @@ def change_status(submission, new_status, user):
 
 @dataclass(frozen=True)
 class Conversion:
-    """The draft a contribution became, and the images the media library refused."""
+    """The draft a contribution became, and the attachments that could not come along."""
 
     article: Article
     created: bool
     # (original file name, reason) of image attachments left out of the draft
     skipped: tuple = ()
+    # (original file name, reason) of PDF/DOCX attachments left out of the draft
+    skipped_documents: tuple = ()
 
 
 def convert_to_article(contribution, user):
-    """Create a draft article from a contribution (text, region, images) and link it back.
+    """Create a draft article from a contribution (text, region, images, documents) and link
+    the two: the case records its draft, the draft its creator (`user`, also its responsible
+    editor) and, through `Contribution.article`, its 受理编号.
 
     The image attachments enter the media library through its own checks: the first becomes
     the cover, the others figures at the end of the body, for the editor to place. Their
     renditions are made here, before the article is saved, so the draft's cover and body
     images carry srcset from the start. An image the library refuses is left out and
-    reported. A contribution already converted returns its article: never a second one.
-    If anything fails, no row is written and every file written so far is removed again.
+    reported. PDF and DOCX attachments are copied (new files, in private storage) as the
+    draft's downloadable attachments. A contribution already converted returns its article:
+    never a second one. If anything fails, no row is written and every file written so far
+    is removed again.
     """
-    written = []
+    written, documents = [], []
     try:
         with transaction.atomic():
             locked = Contribution.objects.select_for_update().get(pk=contribution.pk)
@@ -160,18 +221,64 @@ def convert_to_article(contribution, user):
                 author=locked.name,
                 source=locked.organization or "读者投稿",
                 responsible_editor=user,
+                created_by=user,
                 cover=cover,
             )
             article.save()
             article.regions.set([locked.region_id])
+            skipped_documents = _copy_documents(locked, article, user, documents)
             locked.article = article
             locked.save(update_fields=["article", "updated_at"])
     except BaseException:
         for name in written:
             default_storage.delete(name)
+        for document in documents:
+            document.file.storage.delete(document.file.name)
         raise
     contribution.article = article
-    return Conversion(article, created=True, skipped=tuple(skipped))
+    return Conversion(article, created=True, skipped=tuple(skipped), skipped_documents=skipped_documents)
+
+
+def _copy_documents(contribution, article, user, documents):
+    """Copy the contribution's PDF/DOCX attachments to `article` as its downloadable files.
+
+    Each one is a new file in private storage (the case keeps its own): deleting the one never
+    touches the other. The copies are appended to `documents` as soon as their file exists, for
+    the caller's cleanup. Returns the (original name, reason) of attachments whose file is gone.
+    """
+    skipped = []
+    kinds = [Attachment.Kind.PDF, Attachment.Kind.DOCX]
+    for attachment in contribution.attachments.filter(kind__in=kinds).order_by("id"):
+        try:
+            handle = attachment.file.open("rb")
+        except FileNotFoundError:
+            skipped.append((attachment.original_name, "附件文件不存在。"))
+            continue
+        document = ArticleAttachment(
+            article=article,
+            title=posixpath.splitext(attachment.original_name)[0] or attachment.original_name,
+            original_name=attachment.original_name,
+            mime_type=attachment.mime_type,
+            uploaded_by=user,
+        )
+        with handle:
+            document.file.save(f"{uuid.uuid4().hex}.{attachment.kind}", File(handle), save=False)
+        documents.append(document)
+        document.size = document.file.size
+        document.save()
+    return tuple(skipped)
+
+
+def converted_from(article):
+    """The case `article` was converted from, as (受理编号, its admin page), or None.
+
+    Registered with the newsroom's `articles.admin.origins`, which shows it on the article.
+    """
+    found = Contribution.objects.filter(article_id=article.pk).values_list("pk", "tracking_number").first()
+    if found is None:
+        return None
+    pk, tracking_number = found
+    return tracking_number, reverse("admin:submissions_contribution_change", args=[pk])
 
 
 def _library_image(attachment, alt, contribution, user, written):

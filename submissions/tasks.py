@@ -1,4 +1,9 @@
-"""Background work (django.tasks): e-mails about submissions, queued after commit."""
+"""Background work (django.tasks): e-mails about submissions, queued after commit.
+
+Each task names the record it is about (a submission, a reply, a status change, an extension)
+and is safe to run again: what was mailed is recorded, and a retry never mails it twice.
+A failure (mail server down) raises, so the backend logs it and a worker backend retries it.
+"""
 
 from django.apps import apps
 from django.tasks import task
@@ -20,8 +25,18 @@ def submission_received(model_label, pk):
 
 
 @task
-def reply_published(model_label, pk):
-    submission = _load(model_label, pk)
-    if submission is None:
-        return 0
-    return notifications.send_reply(submission)
+def reply_published(reply_id, status_change_id=None):
+    """Mail one reply (and the status change saved with it, if any) to the submitter, once."""
+    return notifications.send_reply(reply_id, status_change_id)
+
+
+@task
+def status_changed(status_change_id):
+    """Tell the submitter their submission moved to a new status, once."""
+    return notifications.send_status_change(status_change_id)
+
+
+@task
+def deadline_extended(extension_id):
+    """Tell the submitter the deadline was extended and why, once."""
+    return notifications.send_extension(extension_id)

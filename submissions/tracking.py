@@ -6,8 +6,11 @@
 - The query code is derived from the form's one-time token with the secret key, so a double
   submission with the same token can show the same receipt again; only a slow, salted hash
   of the code is stored, so neither staff nor a database dump can reveal it.
+- What the submitter then sees of the processing is `public_history` and the replies: never
+  who did it, nor internal notes.
 """
 
+import datetime
 import hashlib
 import hmac
 import re
@@ -113,6 +116,28 @@ def lookup(tracking_number, query_code):
         check_query_code(query_code, _DUMMY_HASH)
         return None
     return record if check_query_code(query_code, record.query_code_hash) else None
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One step of the processing as the submitter sees it."""
+
+    at: datetime.datetime
+    text: str
+    kind: str  # "status" or "extension"
+
+
+def public_history(submission):
+    """Status changes and deadline extensions of `submission`, oldest first, in two queries."""
+    entries = [
+        HistoryEntry(change.changed_at, change.to_label, "status")
+        for change in submission.status_changes.select_related("content_type")
+    ]
+    entries += [
+        HistoryEntry(when.created_at, f"办理期限延长至{when.new_date_label}，原因：{when.reason}", "extension")
+        for when in submission.extensions.all()
+    ]
+    return sorted(entries, key=lambda entry: entry.at)
 
 
 @dataclass(frozen=True)

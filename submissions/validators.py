@@ -11,10 +11,15 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 # GB 32100-2015: the 31 characters used, in order of their value (no I, O, S, V, Z).
+# The example shown on the entry form; it passes its own check character (tests/test_credit_code.py).
+CREDIT_CODE_EXAMPLE = "91110108MA01ABCD2H"
 CREDIT_CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
-_SPACES = re.compile(r"\s+")
+# What people put between the parts of a code: spaces of any width and dashes of any kind
+# (after NFKC a full-width dash is "-"; hyphen, en/em dash and minus stay themselves).
+_CODE_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212]+")
+_CREDIT_CODE_FRAGMENT = re.compile(r"[0-9A-Z]{4,18}")
 _PHONE_SEPARATORS = re.compile(r"[\s\-()（）]+")
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^0\d{2,3}\d{7,8}$")
@@ -26,7 +31,18 @@ def half_width(value):
 
 
 def normalize_credit_code(value):
-    return _SPACES.sub("", half_width(value)).upper()
+    """A typed 统一社会信用代码 as stored: half-width, upper-case, no spaces or dashes.
+
+    "９１１１ 0108-ma01 abcd 2h" becomes "91110108MA01ABCD2H"; whether that is a valid code is
+    `validate_credit_code`'s business.
+    """
+    return _CODE_SEPARATORS.sub("", half_width(value)).upper()
+
+
+def credit_code_fragment(term):
+    """The credit code (or a part of one, at least 4 characters) a search term may be, normalised; else ""."""
+    code = normalize_credit_code(term)
+    return code if _CREDIT_CODE_FRAGMENT.fullmatch(code) else ""
 
 
 def credit_code_check_char(first17):

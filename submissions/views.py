@@ -53,6 +53,7 @@ class SubmissionFormView(View):
         submission = form.build_submission()
         submission.submitter_ip = ip or None
         receipt = services.submit(submission, form.token, form.prepared_files())
+        form.discard_kept()  # the files are the submission's now
         if not receipt.duplicate:
             ratelimit.submissions.hit(ip)
         return self.render_receipt(receipt)
@@ -102,7 +103,7 @@ def terms(request):
 
 @never_cache
 def track(request):
-    """受理查询: the status and public reply for a tracking number and its query code."""
+    """受理查询: the status, deadline, history and replies for a tracking number and its query code."""
     if request.method != "POST":
         return render(request, "submissions/track.html", {"form": TrackForm()})
     ip = client_ip(request)
@@ -117,7 +118,8 @@ def track(request):
             form.add_error(None, "受理编号或查询码不正确，请核对后重试。")
     context = {"form": form, "submission": submission}
     if submission is not None:
-        context["history"] = submission.status_changes.select_related("content_type")
+        context["history"] = tracking.public_history(submission)
+        context["replies"] = submission.replies.all()
     return render(request, "submissions/track.html", context, status=200 if submission else 400)
 
 

@@ -104,7 +104,7 @@ class SubmissionFactory(factory.django.DjangoModelFactory):
     query_code_hash = _QUERY_CODE_HASH
     form_token = factory.Sequence(lambda n: f"{n:064x}")
     received_at = factory.LazyFunction(timezone.now)
-    due_at = factory.LazyAttribute(lambda o: o.received_at + datetime.timedelta(days=7))
+    due_date = factory.LazyAttribute(lambda o: timezone.localdate(o.received_at) + datetime.timedelta(days=7))
 
 
 def _submission_factory(model, **declarations):

@@ -128,6 +128,13 @@ def upload(name, content, content_type="application/octet-stream"):
 
 
 def stored_files(settings):
-    """The files written below PRIVATE_MEDIA_ROOT (submission attachments), sorted."""
+    """The submission attachments written below PRIVATE_MEDIA_ROOT, sorted (uploads kept for a
+    refused form to be sent again are `kept_files`)."""
     root = settings.PRIVATE_MEDIA_ROOT
-    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+    return sorted(p for p in root.rglob("*") if p.is_file() and "kept" not in p.relative_to(root).parts[:1])
+
+
+def kept_files(settings):
+    """The uploads kept below PRIVATE_MEDIA_ROOT/kept/ for a refused form to be sent again."""
+    root = settings.PRIVATE_MEDIA_ROOT / "kept"
+    return sorted(p for p in root.rglob("*") if p.is_file())

@@ -1,4 +1,4 @@
-"""Processing in the admin: lists, status changes, replies, notes, exports and conversion."""
+"""Processing in the admin: lists, status changes, replies, notes, exports (conversion has its own file)."""
 
 import csv
 import datetime
@@ -10,11 +10,17 @@ from django.core import mail
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from articles.media import renditions
-from articles.models import Article, Image
-from submissions.models import Contribution, EntryRequest, InternalNote, StatusChange
-from tests.factories import ContactMessageFactory, ContributionFactory, EntryRequestFactory, RegionFactory, UserFactory
-from tests.files import image_bytes, pdf_bytes
+from submissions.models import Contribution, EntryRequest, InternalNote, Reply, StatusChange
+from submissions.roles import OFFICER
+from tests.factories import (
+    ContactMessageFactory,
+    ContributionFactory,
+    EntryRequestFactory,
+    RegionFactory,
+    UserFactory,
+    newsroom_user,
+)
+from tests.files import pdf_bytes
 from tests.helpers import QUERY_CODE, attach, change_data, change_url
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("submission_settings")]
@@ -26,7 +32,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("submission_setting
 @pytest.mark.parametrize("factory", [ContributionFactory, EntryRequestFactory, ContactMessageFactory])
 def test_lists_show_status_assignee_time_and_an_overdue_marker(admin_client, factory, django_assert_max_num_queries):
     editor = UserFactory(username="caseworker")
-    late = factory(due_at=timezone.now() - datetime.timedelta(hours=1), assignee=editor)
+    late = factory(due_date=timezone.localdate() - datetime.timedelta(days=1), assignee=editor)
     factory.create_batch(30)
     url = f"/admin/submissions/{late._meta.model_name}/"
     with django_assert_max_num_queries(12):
@@ -41,9 +47,9 @@ def test_lists_show_status_assignee_time_and_an_overdue_marker(admin_client, fac
 
 
 def test_the_overdue_filter_ignores_closed_submissions(admin_client):
-    past = timezone.now() - datetime.timedelta(days=1)
-    late = ContributionFactory(due_at=past)
-    decided = ContributionFactory(due_at=past, status=Contribution.Status.ACCEPTED)
+    past = timezone.localdate() - datetime.timedelta(days=1)
+    late = ContributionFactory(due_date=past)
+    decided = ContributionFactory(due_date=past, status=Contribution.Status.ACCEPTED)
     on_time = ContributionFactory()
 
     html = admin_client.get("/admin/submissions/contribution/?overdue=yes").content.decode()
@@ -98,7 +104,7 @@ def test_a_status_the_submission_cannot_move_to_is_refused(admin_client):
 
 def test_assigning_a_received_entry_request_marks_it_assigned(admin_client):
     entry = EntryRequestFactory()
-    caseworker = UserFactory(username="caseworker", is_staff=True)
+    caseworker = newsroom_user(OFFICER, username="caseworker")  # only those who may process it
     admin_client.post(change_url(entry), change_data(entry, assignee=caseworker.pk))
 
     entry.refresh_from_db()
@@ -114,23 +120,30 @@ def test_a_public_reply_is_mailed_after_commit_and_shown_on_track(
     with django_capture_on_commit_callbacks(execute=True):
         admin_client.post(
             change_url(contribution),
-            change_data(contribution, status="accepted", public_reply="已采用，将于下周刊发。"),
+            change_data(contribution, status="accepted", new_reply="已采用，将于下周刊发。"),
         )
 
-    contribution.refresh_from_db()
-    assert contribution.replied_at is not None
-    (message,) = mail.outbox
+    reply = contribution.replies.get()
+    assert reply.emailed_at is not None
+    (message,) = mail.outbox  # the reply and the status change it came with, in one e-mail
     assert message.to == [contribution.email]
-    assert "已采用，将于下周刊发。" in message.body
+    assert "已采用，将于下周刊发。" in message.body and "已采用" in message.body
     page = client.post("/track/", {"tracking_number": contribution.tracking_number, "query_code": QUERY_CODE})
     assert "已采用，将于下周刊发。" in page.content.decode()
 
 
-def test_saving_without_changing_the_reply_sends_nothing(admin_client, django_capture_on_commit_callbacks):
-    contribution = ContributionFactory(public_reply="旧答复")
+def test_saving_without_a_new_reply_mails_no_reply(admin_client, django_capture_on_commit_callbacks):
+    contribution = ContributionFactory()
+    Reply.objects.create(submission=contribution, text="旧答复", emailed_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(change_url(contribution), change_data(contribution, note="内部备注"))
+    assert mail.outbox == []
+    contribution.refresh_from_db()  # the form of the saved version
     with django_capture_on_commit_callbacks(execute=True):
         admin_client.post(change_url(contribution), change_data(contribution, status="processing"))
-    assert mail.outbox == []
+    (message,) = mail.outbox  # the status change only
+    assert "处理中" in message.body and "旧答复" not in message.body
+    assert contribution.replies.count() == 1
 
 
 def test_internal_notes_record_their_author_and_stay_internal(admin_client, admin_user, client):
@@ -249,194 +262,13 @@ def test_exports_need_view_permission(client):
     assert client.get("/admin/submissions/contribution/export/csv/").status_code == 403
 
 
-# ----- conversion -----
-
-
-def convert(client, contribution):
-    return client.post(f"/admin/submissions/contribution/{contribution.pk}/convert/")
-
-
-def media_files(settings):
-    root = settings.MEDIA_ROOT
-    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()) if root.exists() else []
-
-
-def test_a_contribution_becomes_a_draft_article_with_text_and_images(admin_client, admin_user):
-    region = RegionFactory(name="海淀区")
-    contribution = ContributionFactory(
-        title="中关村新项目", body="第一段 <b>加粗</b>\n\n第二段 & 更多", region=region, organization="某园区"
-    )
-    attach(contribution, image_bytes("JPEG", size=(1000, 600)), "封面.jpg")
-    attach(contribution, image_bytes("PNG", size=(700, 500)), "现场.png")
-    attach(contribution, pdf_bytes(), "方案.pdf")
-
-    response = convert(admin_client, contribution)
-
-    article = Article.objects.get()
-    assert response.status_code == 302
-    assert response["Location"] == f"/admin/articles/article/{article.pk}/change/"
-    assert article.status == Article.Status.DRAFT
-    assert article.title == "中关村新项目"
-    assert "<p>第一段 &lt;b&gt;加粗&lt;/b&gt;</p>\n<p>第二段 &amp; 更多</p>" in article.body
-    assert list(article.regions.all()) == [region]
-    assert article.author == contribution.name
-    assert article.responsible_editor == admin_user
-    contribution.refresh_from_db()
-    assert contribution.article == article
-
-
-def test_the_images_enter_the_media_library_with_renditions(admin_client, admin_user, settings):
-    contribution = ContributionFactory(title="中关村新项目")
-    attach(contribution, image_bytes("JPEG", size=(1000, 600)), "封面.jpg")
-    attach(contribution, image_bytes("PNG", size=(700, 500)), "现场.png")
-
-    convert(admin_client, contribution)
-
-    article = Article.objects.select_related("cover").get()
-    cover, figure = Image.objects.order_by("id")
-    assert article.cover == cover
-    assert cover.alt_text == article.cover_alt == "投稿配图：中关村新项目"
-    assert cover.uploaded_by == admin_user and cover.credit == f"投稿人：{contribution.name}"
-    assert (cover.width, cover.height) == (1000, 600)
-    assert [r["width"] for r in cover.renditions] == [320, 640, 960, 1000]
-    assert article.cover.file.name == cover.file.name and cover.file.name.startswith("images/")
-    # The other image is a body figure pointing at its library image, as the editor makes one.
-    assert figure.alt_text == "投稿配图：中关村新项目（图2）"
-    assert [r["width"] for r in figure.renditions] == [320, 640, 700]
-    assert article.body.count("<figure>") == 1 and article.body.count("<img") == 1
-    assert f'src="{figure.file.url}"' in article.body
-    assert 'srcset="/media/renditions/' in article.body and "700w" in article.body
-    assert 'loading="lazy"' in article.body and 'width="700"' in article.body
-    # Every file written is the library's: originals and renditions, nothing else.
-    expected = [image.file.name for image in (cover, figure)]
-    expected += [r["name"] for image in (cover, figure) for r in image.renditions]
-    assert media_files(settings) == sorted(expected)
-
-
-def test_the_draft_is_previewed_and_published_with_srcset(admin_client, client):
-    contribution = ContributionFactory(title="亦庄签约")
-    attach(contribution, image_bytes("JPEG", size=(1000, 600)), "封面.jpg")
-    attach(contribution, image_bytes("PNG", size=(700, 500)), "现场.png")
-    convert(admin_client, contribution)
-    article = Article.objects.get()
-
-    preview = admin_client.get(f"/admin/articles/article/{article.pk}/preview/").content.decode()
-    assert preview.count('srcset="/media/renditions/') == 2  # the cover and the body figure
-    assert 'alt="投稿配图：亦庄签约"' in preview and "1000w" in preview and "700w" in preview
-
-    Article.objects.filter(pk=article.pk).update(status=Article.Status.PUBLISHED, publish_at=timezone.now())
-    page = client.get(article.get_absolute_url()).content.decode()
-    assert page.count('srcset="/media/renditions/') == 2
-    assert 'alt="投稿配图：亦庄签约"' in page and 'loading="lazy"' in page
-
-
-def test_a_contribution_without_images_becomes_a_draft_without_a_cover(admin_client):
-    contribution = ContributionFactory()
-    attach(contribution, pdf_bytes(), "方案.pdf")
-    convert(admin_client, contribution)
-    article = Article.objects.get()
-    assert article.cover is None
-    assert Image.objects.count() == 0
-
-
-def test_an_image_the_library_refuses_is_left_out_and_reported(admin_client, settings):
-    settings.ARTICLE_IMAGE_MAX_PIXELS = 500_000  # the submission form allowed more than the library does
-    contribution = ContributionFactory(title="大图投稿")
-    attach(contribution, image_bytes("JPEG", size=(1000, 600)), "超大.jpg")
-    attach(contribution, image_bytes("PNG", size=(700, 500)), "现场.png")
-
-    response = admin_client.post(f"/admin/submissions/contribution/{contribution.pk}/convert/", follow=True)
-
-    article = Article.objects.get()
-    (picture,) = Image.objects.all()
-    assert article.cover == picture and (picture.width, picture.height) == (700, 500)
-    assert picture.alt_text == "投稿配图：大图投稿"
-    assert "<img" not in article.body
-    page = response.content.decode()
-    assert "超大.jpg" in page and "未能导入图片库" in page and "超过 50 万像素" in page
-    assert contribution.attachments.count() == 2  # the refused picture stays with the contribution
-
-
-def test_a_failed_conversion_leaves_no_rows_and_no_files(admin_client, settings, monkeypatch):
-    contribution = ContributionFactory()
-    attach(contribution, image_bytes("JPEG", size=(1000, 600)), "封面.jpg")
-    attach(contribution, image_bytes("PNG", size=(700, 500)), "现场.png")
-
-    def broken_save(self, *args, **kwargs):
-        raise RuntimeError("disk full")
-
-    monkeypatch.setattr(Article, "save", broken_save)
-    with pytest.raises(RuntimeError):
-        convert(admin_client, contribution)
-
-    assert Article.objects.count() == Image.objects.count() == 0
-    assert media_files(settings) == []
-    contribution.refresh_from_db()
-    assert contribution.article is None
-
-
-def test_renditions_that_fail_halfway_leave_no_files(admin_client, settings, monkeypatch):
-    contribution = ContributionFactory()
-    attach(contribution, image_bytes("JPEG", size=(1000, 600)), "封面.jpg")
-    # Two good widths are written, then the third cannot be made.
-    monkeypatch.setattr(renditions, "rendition_widths", lambda width: [320, 640, 0])
-
-    with pytest.raises(ValueError):
-        convert(admin_client, contribution)
-
-    assert Article.objects.count() == Image.objects.count() == 0
-    assert media_files(settings) == []
-
-
-def test_converting_twice_makes_one_article_and_one_set_of_images(admin_client, settings):
-    contribution = ContributionFactory()
-    attach(contribution, image_bytes("JPEG", size=(1000, 600)), "封面.jpg")
-    convert(admin_client, contribution)
-    files = media_files(settings)
-
-    response = admin_client.post(f"/admin/submissions/contribution/{contribution.pk}/convert/", follow=True)
-
-    assert Article.objects.count() == Image.objects.count() == 1
-    assert media_files(settings) == files
-    assert "未重复创建" in response.content.decode()
-
-
-def test_conversion_works_as_a_bulk_action(admin_client):
-    contributions = ContributionFactory.create_batch(2)
-    admin_client.post(
-        "/admin/submissions/contribution/",
-        {"action": "convert_to_article", "_selected_action": [c.pk for c in contributions]},
-    )
-    assert Article.objects.count() == 2
-    assert all(c.article_id for c in Contribution.objects.all())
-
-
-def test_conversion_needs_a_post_and_permission(admin_client, client):
-    contribution = ContributionFactory()
-    assert admin_client.get(f"/admin/submissions/contribution/{contribution.pk}/convert/").status_code == 405
-    staff = UserFactory(username="viewer", is_staff=True)
-    staff.user_permissions.add(Permission.objects.get(codename="view_contribution"))
-    client.force_login(staff)
-    assert client.post(f"/admin/submissions/contribution/{contribution.pk}/convert/").status_code == 403
-    assert Article.objects.count() == 0
-
-
-def test_the_change_page_offers_conversion_until_it_is_done(admin_client):
-    contribution = ContributionFactory()
-    assert "转为文章草稿" in admin_client.get(change_url(contribution)).content.decode()
-    admin_client.post(f"/admin/submissions/contribution/{contribution.pk}/convert/")
-    html = admin_client.get(change_url(contribution)).content.decode()
-    assert "/convert/" not in html
-    assert f"/admin/articles/article/{Article.objects.get().pk}/change/" in html
-
-
 @pytest.mark.parametrize("factory", [ContributionFactory, EntryRequestFactory, ContactMessageFactory])
 def test_every_detail_page_shows_history_notes_and_reply(admin_client, factory):
     submission = factory()
     response = admin_client.get(change_url(submission))
     html = response.content.decode()
     assert response.status_code == 200
-    for text in ["状态记录", "内部备注", "公开答复", submission.tracking_number]:
+    for text in ["状态记录", "内部备注", "答复记录", "新答复", "延长办理期限", submission.tracking_number]:
         assert text in html
 
 

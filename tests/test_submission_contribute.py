@@ -126,7 +126,7 @@ def test_bad_input_is_refused_with_a_chinese_message_and_nothing_is_written(
     assert stored_files(settings) == []
 
 
-def test_a_refused_form_keeps_what_was_typed_and_asks_for_files_again(client, region):
+def test_a_refused_form_keeps_what_was_typed_and_the_files(client, region):
     data = contribution_data(region, email="bad", attachments=[upload("a.png", image_bytes("PNG"))])
     response = client.post(URL, data)
     html = response.content.decode()
@@ -134,7 +134,7 @@ def test_a_refused_form_keeps_what_was_typed_and_asks_for_files_again(client, re
     assert 'value="中关村科学城新增三个人工智能项目"' in html
     assert "项目总投资约 12 亿元" in html
     assert f'<option value="{region.pk}" selected>' in html
-    assert "请重新选择文件" in html
+    assert "（无需重新选择）" in html and "请重新选择文件" not in html  # tests/test_upload_kept.py
     assert 'aria-invalid="true"' in html
     assert 'aria-describedby="id_email_error"' in html
     assert 'id="id_email_error"' in html

@@ -118,12 +118,12 @@ def test_an_image_licence_is_accepted(client, region, industry):
     assert EntryRequest.objects.get().attachments.get().mime_type == "image/png"
 
 
-def test_a_refused_application_keeps_its_text_and_asks_for_the_licence_again(client, region, industry):
+def test_a_refused_application_keeps_its_text_and_the_licence(client, region, industry):
     data = {**entry_data(region, industry, credit_code="123"), "business_license": licence()}
     html = client.post(URL, data).content.decode()
     assert 'value="北京示例生物医药有限公司"' in html
     assert "需要 2000 平方米研发办公用房" in html
-    assert "请重新选择文件" in html
+    assert "（无需重新选择）" in html and "请重新选择文件" not in html  # tests/test_upload_kept.py
 
 
 def test_the_receipt_email_goes_out_after_commit(client, region, industry, django_capture_on_commit_callbacks):

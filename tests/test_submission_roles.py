@@ -103,20 +103,19 @@ def test_creating_the_roles_again_adds_nothing_and_removes_nothing():
 @pytest.mark.parametrize("factory", KINDS)
 def test_the_officer_changes_status_assigns_replies_and_notes(client, officer, factory):
     submission = factory()
-    colleague = UserFactory(username="colleague", is_staff=True)
+    colleague = newsroom_user(OFFICER, username="colleague")
     assert client.get(list_url(submission)).status_code == 200
     page = client.get(change_url(submission)).content.decode()
-    assert "状态记录" in page and "内部备注" in page and 'name="public_reply"' in page
+    assert "状态记录" in page and "内部备注" in page and 'name="new_reply"' in page and 'name="extend_to"' in page
 
     new_status = NEXT_STATUS[type(submission)]
-    data = change_data(
-        submission, note="已电话联系。", status=new_status, assignee=colleague.pk, public_reply="已受理。"
-    )
+    data = change_data(submission, note="已电话联系。", status=new_status, assignee=colleague.pk, new_reply="已受理。")
     response = client.post(change_url(submission), data)
 
     assert response.status_code == 302
     submission.refresh_from_db()
-    assert (submission.status, submission.assignee, submission.public_reply) == (new_status, colleague, "已受理。")
+    assert (submission.status, submission.assignee) == (new_status, colleague)
+    assert [(reply.text, reply.author) for reply in submission.replies.all()] == [("已受理。", officer)]
     assert StatusChange.objects.get().changed_by == officer
     assert InternalNote.objects.get().author == officer
 
@@ -125,7 +124,7 @@ def test_the_officer_assigns_staff_only(client, officer):
     submission = EntryRequestFactory()
     reader = UserFactory(username="reader")
     page = client.get(change_url(submission)).content.decode()
-    assert f'value="{officer.pk}">officer<' in page and f'value="{reader.pk}"' not in page
+    assert f'value="{officer.pk}">{officer.get_full_name()}<' in page and f'value="{reader.pk}"' not in page
 
     response = client.post(change_url(submission), change_data(submission, assignee=reader.pk))
 
@@ -206,22 +205,26 @@ def test_the_chief_converts_through_the_bulk_action(client, chief):
 def test_the_editor_reads_submissions_with_attachments_and_history(client, editor, factory):
     submission = factory()
     attachment = attach(submission, pdf_bytes(), "方案.pdf")
+    submission.replies.create(text="已转交园区办理。")
     assert client.get(list_url(submission)).status_code == 200
     page = client.get(change_url(submission)).content.decode()
     assert submission.tracking_number in page and "状态记录" in page and "方案.pdf" in page
+    assert "已转交园区办理。" in page
     assert 'name="status"' not in page and "转为文章草稿" not in page
+    assert 'name="new_reply"' not in page and 'name="extend_to"' not in page and "打开时的版本号" not in page
     assert client.get(f"/submissions/attachments/{attachment.pk}/download/").status_code == 200
 
 
 @pytest.mark.parametrize("factory", KINDS)
 def test_the_editor_cannot_change_a_submission(client, editor, factory):
     submission = factory()
-    data = change_data(submission, note="编辑备注", status=NEXT_STATUS[type(submission)], public_reply="答复")
+    data = change_data(submission, note="编辑备注", status=NEXT_STATUS[type(submission)], new_reply="答复")
 
     assert client.post(change_url(submission), data).status_code == 403
 
     submission.refresh_from_db()
-    assert (submission.status, submission.public_reply) == (type(submission).INITIAL_STATUS, "")
+    assert submission.status == type(submission).INITIAL_STATUS
+    assert not submission.replies.exists()
     assert StatusChange.objects.count() == InternalNote.objects.count() == 0
 
 

@@ -153,16 +153,17 @@ def test_an_image_declaring_huge_dimensions_is_refused_before_decoding(settings)
 def test_the_deadline_counts_working_days_only(settings):
     settings.SUBMISSION_DEADLINE_WORKING_DAYS = 5
     friday = datetime.datetime(2026, 11, 27, 16, 0, tzinfo=BEIJING)
-    assert deadlines.due_at(friday) == datetime.datetime(2026, 12, 5, 0, 0, tzinfo=BEIJING)  # end of next Friday
+    assert deadlines.due_date(friday) == datetime.date(2026, 12, 4)  # next Friday, that day included
 
 
-def test_holidays_and_make_up_days_are_respected(settings):
+def test_configured_holidays_and_make_up_days_are_respected(settings):
+    # 2031 is beyond the holiday calendar the package ships: only weekends and the settings count.
     settings.SUBMISSION_DEADLINE_WORKING_DAYS = 2
-    settings.SUBMISSIONS_HOLIDAYS = frozenset({datetime.date(2026, 10, 1), datetime.date(2026, 10, 2)})
-    settings.SUBMISSIONS_MAKEUP_WORKDAYS = frozenset({datetime.date(2026, 10, 3)})
-    received = datetime.datetime(2026, 9, 30, 10, 0, tzinfo=BEIJING)
-    # Oct 1–2 are holidays, Saturday Oct 3 is a make-up day, Sunday is off: Oct 3 and Oct 5.
-    assert deadlines.due_at(received) == datetime.datetime(2026, 10, 6, 0, 0, tzinfo=BEIJING)
+    settings.SUBMISSIONS_HOLIDAYS = frozenset({datetime.date(2031, 10, 1), datetime.date(2031, 10, 2)})
+    settings.SUBMISSIONS_MAKEUP_WORKDAYS = frozenset({datetime.date(2031, 10, 4)})
+    received = datetime.datetime(2031, 9, 30, 10, 0, tzinfo=BEIJING)
+    # Oct 1–2 are holidays, Friday Oct 3 counts, Saturday Oct 4 is a make-up day.
+    assert deadlines.due_date(received) == datetime.date(2031, 10, 4)
 
 
 # ----- tracking numbers and codes -----

@@ -1,8 +1,8 @@
-"""受理查询 at /track/: status and public reply for a tracking number and its query code."""
+"""受理查询 at /track/: status, history and replies for a tracking number and its query code."""
 
 import pytest
 
-from submissions.models import Contribution, StatusChange
+from submissions.models import Contribution, Reply, StatusChange
 from tests.factories import ContactMessageFactory, ContributionFactory, EntryRequestFactory, UserFactory
 from tests.helpers import QUERY_CODE
 
@@ -21,13 +21,14 @@ def test_the_page_asks_for_number_and_code(client):
     assert 'method="post"' in html
 
 
-def test_the_right_code_shows_status_history_and_public_reply(client, django_assert_max_num_queries):
-    contribution = ContributionFactory(status=Contribution.Status.ACCEPTED, public_reply="稿件已采用，感谢投稿。")
+def test_the_right_code_shows_status_history_and_replies(client, django_assert_max_num_queries):
+    contribution = ContributionFactory(status=Contribution.Status.ACCEPTED)
+    Reply.objects.create(submission=contribution, text="稿件已采用，感谢投稿。")
     StatusChange.objects.create(submission=contribution, to_status="new")
     StatusChange.objects.create(
         submission=contribution, from_status="new", to_status="accepted", changed_by=UserFactory(username="editor")
     )
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(6):
         response = lookup(client, contribution.tracking_number, QUERY_CODE)
     html = response.content.decode()
 
@@ -55,7 +56,8 @@ def test_typing_variations_are_forgiven(client):
 
 
 def test_a_wrong_code_and_an_unknown_number_get_the_same_answer(client):
-    contribution = ContributionFactory(public_reply="内部不应泄露")
+    contribution = ContributionFactory()
+    Reply.objects.create(submission=contribution, text="内部不应泄露")
     wrong_code = lookup(client, contribution.tracking_number, "ZZZZ9999")
     unknown = lookup(client, "TG-20991231-999999", QUERY_CODE)
     garbage = lookup(client, "nonsense", "x")

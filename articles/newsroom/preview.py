@@ -73,7 +73,9 @@ def with_changes(article):
     drafts.apply_values(article, pending.data)
     # The page reads regions and tags through their managers: hand them the changed sets,
     # evaluated, as prefetch_related would (tags not created yet appear once published).
-    chosen = {name: model.objects.filter(pk__in=pending.data.get(name, [])) for name, model in drafts.M2M_FIELDS.items()}
+    chosen = {
+        name: model.objects.filter(pk__in=pending.data.get(name, [])) for name, model in drafts.M2M_FIELDS.items()
+    }
     chosen["tags"] = Tag.objects.filter(name__in=pending.data.get("tags", []))
     cache = getattr(article, "_prefetched_objects_cache", {})
     for name, queryset in chosen.items():

@@ -151,7 +151,9 @@ def test_stale_save_is_refused_keeping_the_text_and_a_revision_is_restored(page,
     # Restore the first revision from the history page.
     page.goto(change_url)
     page.get_by_role("link", name="版本历史").click()
-    page.get_by_role("button", name="恢复此版本").last.click()
+    page.get_by_role("link", name="恢复此版本…").last.click()
+    assert "恢复后的变化" in page.locator("#content-main").inner_text()  # asks, showing what changes
+    page.get_by_role("button", name="恢复到此版本").click()
     assert "已恢复到" in page.locator(".messagelist").inner_text()
     article.refresh_from_db()
     assert article.title == "怀柔科学城招商推介会"
