@@ -3,7 +3,7 @@
 Contributions and entry requests are listed while new; messages while open (a message has no
 separate "new" stage worth a box of its own). Every box links to the officer's views of the
 list: 已逾期, and the open ones 指派给我 or 未指派, the changelist filters OverdueFilter, AssigneeFilter and
-OpenFilter in submissions.admin.
+OpenFilter in submissions.admin.filters.
 """
 
 from django.db.models import Count, Q

@@ -1,6 +1,6 @@
 """The officer's processing form: a new reply, a deadline extension and the stale-save guard.
 
-`ProcessingForm` is mixed into the admin's SubmissionAdminForm (submissions.admin). Replies
+`ProcessingForm` is mixed into the admin's SubmissionAdminForm (submissions.admin.base). Replies
 and extensions are appended, never edited: the form offers a field for the next one, and
 `services.save_by_staff` records it. A form loaded at version N that is posted after someone
 else saved version N+1 is refused, with who saved and when, and keeps what was typed.
