@@ -37,14 +37,15 @@ _TEXT_TYPES = {
 }  # fmt: skip
 
 
-def negotiate(accept_encoding):
-    """The encoding to send for this Accept-Encoding header: "br", "gzip" or None (identity).
+def negotiate(accept_encoding, available=("br", "gzip")):
+    """The encoding of `available` to send for this Accept-Encoding header, or None (identity).
 
-    Brotli is preferred (smaller) unless the client ranks gzip higher; `q=0` refuses one.
+    The client's highest-ranked one wins; on a tie, the first of `available` (brotli, smaller).
+    `q=0` refuses an encoding, `*` stands for those the header does not name.
     """
-    accepted = {}
+    ranks = {}
     for part in (accept_encoding or "").lower().split(","):
-        name, _, params = part.strip().partition(";")
+        name, _, params = part.partition(";")
         quality = 1.0
         for param in params.split(";"):
             key, _, value = param.strip().partition("=")
@@ -54,11 +55,13 @@ def negotiate(accept_encoding):
                 except ValueError:
                     quality = 0.0
         if name.strip():
-            accepted[name.strip()] = quality
-    wildcard = accepted.get("*", 0.0)
-    ranked = [(accepted.get(name, wildcard), name) for name in ("br", "gzip")]
-    quality, name = max(ranked, key=lambda item: item[0])
-    return name if quality > 0 else None
+            ranks[name.strip()] = quality
+    best, best_rank = None, 0.0
+    for name in available:
+        rank = ranks.get(name, ranks.get("*", 0.0))
+        if rank > best_rank:
+            best, best_rank = name, rank
+    return best
 
 
 def encode(body, encoding, *, quality=LIVE_QUALITY, pad=False):

@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "newsportal.headers.SecurityHeadersMiddleware",  # before WhiteNoise: static files get them too
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # brotli or gzip for text responses; after WhiteNoise, which serves static files pre-compressed.
+    "newsportal.compression.CompressionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "newsportal.middleware.HostileInputMiddleware",
@@ -155,7 +157,9 @@ STORAGES = {
 TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")}}
 
 # ---------- HTTPS and security headers (README: "TLS and proxies") ----------
-# A strict, nonce-based Content Security Policy: no inline script or style anywhere.
+# A strict Content Security Policy: no inline script or style anywhere. The nonce is for the back
+# office (the rich-text editor's import map); public pages use none, so they can be cached and the
+# header of a page from the cache names no nonce (articles.reading.cache refuses a page that made one).
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
@@ -285,12 +289,31 @@ if not DEBUG:
 # Listing pages show this many stories per page.
 ARTICLES_PER_PAGE = env_int("ARTICLES_PER_PAGE", 20, minimum=1)
 
+# ---------- Page cache (README: "Page cache"; articles.reading.cache) ----------
+# Anonymous readers' pages are kept this long in CACHES["default"] at most (less when a scheduled
+# story is due sooner); 0 turns the page cache off (benchmarks of rendering, template work).
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300, minimum=0)
+# Browsers may reuse a page this long without asking again (Cache-Control max-age).
+PAGE_CACHE_BROWSER_SECONDS = env_int("PAGE_CACHE_BROWSER_SECONDS", 60, minimum=0)
+# A front cache (nginx, Varnish, a CDN) told of every change: each URL gets FRONT_CACHE_PURGE_METHOD
+# after commit, in the background. With none, the front cache keeps pages only as long as browsers.
+FRONT_CACHE_PURGE_URLS = env_list("FRONT_CACHE_PURGE_URLS")
+for _url in FRONT_CACHE_PURGE_URLS:
+    if urlsplit(_url).scheme not in {"http", "https"}:
+        raise ImproperlyConfigured(f"FRONT_CACHE_PURGE_URLS must list http(s) URLs; got {_url!r}.")
+FRONT_CACHE_PURGE_METHOD = _method = env_str("FRONT_CACHE_PURGE_METHOD", "PURGE").strip().upper()
+if not _method.isascii() or not _method.isalpha():
+    raise ImproperlyConfigured(f"FRONT_CACHE_PURGE_METHOD must be a method such as PURGE or BAN; got {_method!r}.")
+FRONT_CACHE_PURGE_TIMEOUT = env_int("FRONT_CACHE_PURGE_TIMEOUT", 2, minimum=1)
+
 # ---------- Editorial back office (images, preview links) ----------
 # Media-library uploads: at most this many bytes and pixels (decompression bombs are refused).
 ARTICLE_IMAGE_MAX_BYTES = env_int("ARTICLE_IMAGE_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
 ARTICLE_IMAGE_MAX_PIXELS = env_int("ARTICLE_IMAGE_MAX_PIXELS", 40_000_000, minimum=1)
 # A shared preview link for a draft stays valid this many hours.
 ARTICLE_PREVIEW_HOURS = env_int("ARTICLE_PREVIEW_HOURS", 72, minimum=1)
+# Views (浏览次数) wait in the cache and reach the database at most this often (articles.reading.view_counts).
+VIEW_COUNT_FLUSH_SECONDS = env_int("VIEW_COUNT_FLUSH_SECONDS", 60, minimum=1)
 
 LOGGING = {
     "version": 1,

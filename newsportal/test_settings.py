@@ -50,3 +50,9 @@ SUBMISSIONS_TRUSTED_PROXIES = 0
 # Query budgets must not depend on when the last look for scheduled changes happened;
 # tests of that look turn it on themselves.
 NEWSROOM_SCHEDULED_CHANGES_INTERVAL = 0
+
+# The page cache is on, as in production, in the local-memory cache unless REDIS_URL says otherwise
+# (tests.conftest empties it around every test); no front cache is told of changes.
+PAGE_CACHE_SECONDS = 300
+PAGE_CACHE_BROWSER_SECONDS = 60
+FRONT_CACHE_PURGE_URLS = []

@@ -8,12 +8,24 @@ from django.db.models import Q
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
-from articles.models import Article, Channel, Industry, Region
-from tests.factories import UserFactory
+from articles.models import Article, Channel, Industry, Region, TopicEntry
+from tests.factories import TopicFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 ARTICLES = 500
+
+
+@pytest.fixture(autouse=True)
+def _render_every_time(settings):
+    """The budgets are for rendering a page; a page from the page cache runs none (tests.test_page_cache)."""
+    settings.PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
+def _no_page_cache(settings):
+    """The budgets are the views' own: the page cache (tested in test_page_cache) stays off."""
+    settings.PAGE_CACHE_SECONDS = 0
 
 
 @pytest.fixture
@@ -61,7 +73,16 @@ def big_site():
         for n, a in enumerate(articles)
         for i in {n % 150, (n * 3 + 1) % 150, (n * 11 + 2) % 150}
     )
-    return {"article": articles[250], "region": districts[3], "park": parks[4], "channel": channels[5], "tag": tags[9]}
+    topic = TopicFactory(slug="big-topic")
+    TopicEntry.objects.bulk_create(TopicEntry(topic=topic, article=a, order=n) for n, a in enumerate(articles[::10]))
+    return {
+        "article": articles[250],
+        "region": districts[3],
+        "park": parks[4],
+        "channel": channels[5],
+        "tag": tags[9],
+        "topic": topic,
+    }
 
 
 def pages(site):
@@ -75,10 +96,13 @@ def pages(site):
         "channel": (site["channel"].get_absolute_url(), 8),
         "tag": (f"/tags/{site['tag'].slug}/", 8),
         "archive": (f"/archive/{month.year}/{month.month}/", 8),
+        "topic": (site["topic"].get_absolute_url(), 6),
     }
 
 
-@pytest.mark.parametrize("name", ["home", "article", "region", "park", "region page 2", "channel", "tag", "archive"])
+@pytest.mark.parametrize(
+    "name", ["home", "article", "region", "park", "region page 2", "channel", "tag", "archive", "topic"]
+)
 @pytest.mark.parametrize("warm_cache", [False, True], ids=["cold-cache", "warm-cache"])
 def test_page_stays_within_its_query_budget(client, big_site, django_assert_max_num_queries, name, warm_cache):
     url, budget = pages(big_site)[name]

@@ -1,42 +1,405 @@
+"""浏览次数: an article page's beacon counts views in the cache; flushes move them to the rows.
+
+The counting store is tested on the local-memory cache and on Redis (127.0.0.1:6379, database 13,
+a key prefix of its own; skipped when Redis is not running), including the races between views
+and a flush. A cache that raises must cost a reader nothing: the view goes to the row.
+"""
+
+import datetime
 import threading
+import uuid
 
 import pytest
-from django.db import close_old_connections
+from django.core.cache import caches
+from django.core.cache.backends.base import BaseCache
+from django.core.management import CommandError, call_command
+from django.db import connections
+from django.tasks.backends.base import BaseTaskBackend
+from django.utils import timezone
 
 from articles.models import Article
-from tests.factories import ArticleFactory
+from articles.reading import view_counts
+from tests.factories import ArticleFactory, newsroom_user
+
+pytestmark = pytest.mark.django_db
+
+REDIS_LOCATION = "redis://127.0.0.1:6379/13"
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0 Safari/537.36"
+SAME_ORIGIN = {"HTTP_SEC_FETCH_SITE": "same-origin", "HTTP_USER_AGENT": BROWSER}
 
 
-@pytest.mark.django_db
-def test_stale_copies_do_not_lose_increments():
-    article = ArticleFactory()
-    first, second = Article.objects.get(pk=article.pk), Article.objects.get(pk=article.pk)
-    first.record_view()
-    second.record_view()
+class BrokenCache(BaseCache):
+    """A cache whose server is down: every call raises, as the Redis client does then."""
+
+    def __init__(self, location, params):
+        super().__init__(params)
+
+    def _down(self, *args, **kwargs):
+        raise ConnectionError("cache server unreachable")
+
+    add = get = set = touch = delete = incr = get_many = has_key = _down
+
+    def clear(self):
+        pass
+
+
+def use_redis(settings):
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_LOCATION, socket_connect_timeout=0.5).ping()
+    except redis.RedisError:
+        pytest.skip("Redis is not running on 127.0.0.1:6379")
+    prefix = f"test-views-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_LOCATION,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    return prefix
+
+
+@pytest.fixture(params=["locmem", "redis"])
+def store_cache(request, settings):
+    """Each store test runs once on the local-memory cache and once on Redis; it flushes itself."""
+    if request.param == "locmem":
+        settings.CACHES = {
+            "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "view-counts"}
+        }
+        caches["default"].add(view_counts.FLUSH_DUE_KEY, 1, timeout=3600)
+        yield request.param
+        caches["default"].clear()
+        return
+    prefix = use_redis(settings)
+    caches["default"].add(view_counts.FLUSH_DUE_KEY, 1, timeout=3600)
+    yield request.param
+    import redis
+
+    client = redis.Redis.from_url(REDIS_LOCATION)
+    for key in client.scan_iter(f"{prefix}:*"):
+        client.delete(key)
+
+
+@pytest.fixture
+def flush_not_due():
+    """A flush ran a moment ago: views wait in the cache until the next one."""
+    caches["default"].add(view_counts.FLUSH_DUE_KEY, 1, timeout=3600)
+
+
+@pytest.fixture
+def article():
+    return ArticleFactory(view_count=41)
+
+
+def beacon(client, article, **headers):
+    return client.post(f"/articles/{article.pk}/view/", **{**SAME_ORIGIN, **headers})
+
+
+def stored(article):
     article.refresh_from_db()
-    assert article.view_count == 2
+    return article.view_count
 
 
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_views_lose_no_increment(live_server):
-    import urllib.request
+def pending(article):
+    return view_counts._store(caches["default"]).pending(article.pk)
 
-    article = ArticleFactory()
-    url = live_server.url + article.get_absolute_url()
 
-    def read_many():
+# ----- the beacon -----
+
+
+def test_a_view_is_counted_in_the_cache_without_writing_the_row(
+    client, article, flush_not_due, django_assert_num_queries
+):
+    with django_assert_num_queries(1):  # the SELECT of the published story; no UPDATE
+        response = beacon(client, article)
+    assert response.status_code == 200
+    assert response.json() == {"views": 42}
+    assert "no-store" in response["Cache-Control"]
+    assert stored(article) == 41 and pending(article) == 1
+    assert beacon(client, article).json() == {"views": 43}
+
+
+def test_the_page_shows_stored_and_pending_views_and_does_not_count_itself(client, article, flush_not_due):
+    for _ in range(3):
+        beacon(client, article)
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "浏览次数：<span data-view-count>44</span>" in page
+    assert f'data-view-beacon="/articles/{article.pk}/view/"' in page
+    assert stored(article) == 41 and pending(article) == 3
+
+
+def test_a_staff_preview_sends_no_beacon(client, article):
+    client.force_login(newsroom_user("编辑", username="editor"))
+    page = client.get(f"/admin/articles/article/{article.pk}/preview/").content.decode()
+    assert "浏览次数：<span data-view-count>41</span>" in page
+    assert "data-view-beacon" not in page
+
+
+@pytest.mark.parametrize(
+    "user_agent",
+    [
+        "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+        "Mozilla/5.0 (compatible; Baiduspider/2.0; +http://www.baidu.com/search/spider.html)",
+        "Sogou web spider/4.0",
+        "ExampleCrawler/1.0",
+        "",
+    ],
+)
+def test_bots_see_the_count_but_are_not_counted(client, article, flush_not_due, user_agent):
+    beacon(client, article)
+    response = beacon(client, article, HTTP_USER_AGENT=user_agent)
+    assert response.json() == {"views": 42}
+    assert pending(article) == 1
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_SEC_FETCH_SITE": "cross-site"},
+        {"HTTP_SEC_FETCH_SITE": "same-site"},
+        {"HTTP_SEC_FETCH_SITE": "cross-site", "HTTP_ORIGIN": "http://testserver"},
+        {"HTTP_SEC_FETCH_SITE": None, "HTTP_ORIGIN": "https://evil.example"},
+        {"HTTP_SEC_FETCH_SITE": None, "HTTP_ORIGIN": "https://testserver"},
+        {"HTTP_SEC_FETCH_SITE": None, "HTTP_ORIGIN": "null"},
+        {"HTTP_SEC_FETCH_SITE": None},
+    ],
+)
+def test_posts_from_other_sites_are_refused(client, article, headers):
+    sent = {**SAME_ORIGIN, **headers}
+    response = client.post(f"/articles/{article.pk}/view/", **{k: v for k, v in sent.items() if v is not None})
+    assert response.status_code == 403
+    assert pending(article) == 0 and stored(article) == 41
+
+
+def test_a_browser_without_sec_fetch_site_is_counted_by_its_origin(client, article, flush_not_due):
+    response = client.post(f"/articles/{article.pk}/view/", HTTP_ORIGIN="http://testserver", HTTP_USER_AGENT=BROWSER)
+    assert response.json() == {"views": 42}
+
+
+def test_only_published_stories_are_counted(client):
+    now = timezone.now()
+    hidden = [
+        ArticleFactory(status=Article.Status.DRAFT),
+        ArticleFactory(status=Article.Status.REVIEW),
+        ArticleFactory(status=Article.Status.ARCHIVED),
+        ArticleFactory(publish_at=now + datetime.timedelta(days=1)),
+        ArticleFactory(expire_at=now - datetime.timedelta(seconds=1)),
+    ]
+    for article in hidden:
+        assert beacon(client, article).status_code == 404
+        assert pending(article) == 0
+    assert client.post("/articles/999999/view/", **SAME_ORIGIN).status_code == 404
+    assert Article.objects.filter(view_count__gt=0).count() == 0
+
+
+def test_the_beacon_only_takes_posts(client, article):
+    assert client.get(f"/articles/{article.pk}/view/", **SAME_ORIGIN).status_code == 405
+    assert pending(article) == 0
+
+
+def test_a_flush_is_enqueued_at_most_once_per_interval(client, article, settings):
+    settings.VIEW_COUNT_FLUSH_SECONDS = 60
+    assert beacon(client, article).json() == {"views": 42}
+    assert stored(article) == 42 and pending(article) == 0  # the first view flushed (in-process tasks)
+    beacon(client, article)
+    beacon(client, article)
+    assert stored(article) == 42 and pending(article) == 2
+    caches["default"].delete(view_counts.FLUSH_DUE_KEY)  # the interval has passed
+    assert beacon(client, article).json() == {"views": 45}
+    assert stored(article) == 45 and pending(article) == 0
+
+
+class UnreachableTaskBackend(BaseTaskBackend):
+    """A worker backend whose queue is down."""
+
+    def enqueue(self, task, args, kwargs):
+        raise ConnectionError("task queue unreachable")
+
+
+def test_a_task_queue_that_fails_does_not_fail_the_beacon(client, article, settings):
+    settings.TASKS = {"default": {"BACKEND": "tests.test_view_count.UnreachableTaskBackend"}}
+    response = beacon(client, article)
+    assert response.status_code == 200 and response.json() == {"views": 42}
+    assert stored(article) == 41 and pending(article) == 1
+
+
+def test_the_command_writes_pending_views(client, article, flush_not_due, capsys):
+    other = ArticleFactory()
+    for story in (article, article, other):
+        beacon(client, story)
+    call_command("flush_view_counts")
+    assert "已写入 3 次浏览。" in capsys.readouterr().out
+    assert stored(article) == 43 and stored(other) == 1
+    assert pending(article) == 0 and beacon(client, article).json() == {"views": 44}
+
+
+# ----- a cache that is down -----
+
+
+@pytest.fixture
+def broken_cache(settings):
+    settings.CACHES = {"default": {"BACKEND": "tests.test_view_count.BrokenCache"}}
+
+
+def test_with_the_cache_down_a_view_is_counted_in_the_row(client, article, broken_cache):
+    response = beacon(client, article)
+    assert response.status_code == 200 and response.json() == {"views": 42}
+    assert stored(article) == 42
+    page = client.get(article.get_absolute_url())
+    assert page.status_code == 200
+    assert "浏览次数：<span data-view-count>42</span>" in page.content.decode()
+
+
+def test_with_the_cache_down_the_command_fails_loudly(article, broken_cache):
+    with pytest.raises(CommandError, match="浏览次数写入失败"):
+        call_command("flush_view_counts")
+
+
+# ----- the store and the flush, on both caches -----
+
+
+def test_a_flush_moves_pending_views_to_the_rows(store_cache, article):
+    others = ArticleFactory.create_batch(3)
+    for story, views in zip([article, *others], [5, 1, 1, 2], strict=True):
+        for _ in range(views):
+            view_counts.count_view(story)
+    assert view_counts.total(Article.objects.get(pk=article.pk)) == 46
+    assert view_counts.flush() == 9
+    assert [stored(story) for story in [article, *others]] == [46, 1, 1, 2]
+    assert view_counts.total(Article.objects.get(pk=article.pk)) == 46
+    assert view_counts.flush() == 0
+
+
+def test_a_view_arriving_during_a_flush_waits_for_the_next(store_cache, article, monkeypatch):
+    write = view_counts._write
+
+    def write_after_a_view(counts):
+        view_counts.count_view(article)  # lands between taking the counts and writing them
+        write(counts)
+
+    for _ in range(3):
+        view_counts.count_view(article)
+    monkeypatch.setattr(view_counts, "_write", write_after_a_view)
+    assert view_counts.flush() == 3
+    monkeypatch.setattr(view_counts, "_write", write)
+    assert stored(article) == 44 and pending(article) == 1
+    assert view_counts.flush() == 1
+    assert stored(article) == 45 and pending(article) == 0
+
+
+def test_a_failed_write_puts_the_views_back(store_cache, article, monkeypatch):
+    for _ in range(3):
+        view_counts.count_view(article)
+
+    def fail(counts):
+        raise RuntimeError("database unavailable")
+
+    monkeypatch.setattr(view_counts, "_write", fail)
+    with pytest.raises(RuntimeError):
+        view_counts.flush()
+    monkeypatch.undo()
+    assert stored(article) == 41 and pending(article) == 3
+    assert view_counts.flush() == 3
+    assert stored(article) == 44
+
+
+def test_only_one_flush_runs_at_a_time(store_cache, article, capsys):
+    view_counts.count_view(article)
+    caches["default"].add(view_counts.FLUSHING_KEY, 1, timeout=60)
+    assert view_counts.flush() is None
+    call_command("flush_view_counts")
+    assert "另一个写入正在进行" in capsys.readouterr().out
+    assert pending(article) == 1
+    caches["default"].delete(view_counts.FLUSHING_KEY)
+    assert view_counts.flush() == 1
+
+
+def run_while_flushing(count_one_view, articles, readers=8, views_each=40):
+    """`readers` threads each count `views_each` views of one of `articles` while another
+    thread flushes over and over; returns the views the flushes wrote."""
+    readers_done = threading.Event()
+    errors, flushed = [], []
+
+    def read_many(story):
         try:
-            for _ in range(25):
-                with urllib.request.urlopen(url) as response:
-                    assert response.status == 200
+            for _ in range(views_each):
+                count_one_view(story)
+        except Exception as exc:  # reported below: an assert in a thread would be lost
+            errors.append(exc)
         finally:
-            close_old_connections()
+            connections.close_all()  # this thread's own connection
 
-    threads = [threading.Thread(target=read_many) for _ in range(8)]
+    def flush_repeatedly():
+        try:
+            while not readers_done.is_set():
+                flushed.append(view_counts.flush() or 0)
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()  # this thread's own connection
+
+    threads = [threading.Thread(target=read_many, args=(articles[i % len(articles)],)) for i in range(readers)]
+    flusher = threading.Thread(target=flush_repeatedly)
+    flusher.start()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    article.refresh_from_db()
-    assert article.view_count == 200
+    readers_done.set()
+    flusher.join()
+    flushed.append(view_counts.flush())
+    assert errors == []
+    return sum(flushed)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_views_and_flushes_lose_no_view(store_cache):
+    """Every view counted while flushes run ends in the row exactly once."""
+    articles = [ArticleFactory(view_count=7), ArticleFactory(view_count=0)]
+    assert run_while_flushing(lambda story: view_counts.count_view(story), articles) == 320
+    assert [stored(story) for story in articles] == [7 + 160, 160]
+    assert [pending(story) for story in articles] == [0, 0]
+
+
+# SQLite's shared in-memory test database locks the table for readers while a flush writes;
+# through the beacon (which reads the story) this runs on PostgreSQL.
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_beacons_and_flushes_lose_no_view(store_cache):
+    from django.test import Client
+
+    articles = [ArticleFactory(view_count=7), ArticleFactory(view_count=0)]
+    clients = threading.local()
+
+    def post_beacon(story):
+        if not hasattr(clients, "client"):
+            clients.client = Client()
+        assert beacon(clients.client, story).status_code == 200
+
+    assert run_while_flushing(post_beacon, articles) == 320
+    assert [stored(story) for story in articles] == [7 + 160, 160]
+    assert [pending(story) for story in articles] == [0, 0]
+
+
+# ----- the model's own counter, the fallback -----
+
+
+def test_record_view_on_stale_copies_loses_no_increment():
+    article = ArticleFactory()
+    first, second = Article.objects.get(pk=article.pk), Article.objects.get(pk=article.pk)
+    first.record_view()
+    second.record_view()
+    assert stored(article) == 2
+
+
+def test_an_editors_save_never_puts_back_the_view_count_it_loaded():
+    from articles.models import Article
+
+    loaded = ArticleFactory()
+    Article.objects.filter(pk=loaded.pk).update(view_count=57)  # a flush lands meanwhile
+    loaded.title = "改过的标题"
+    loaded.save()
+    loaded.refresh_from_db()
+    assert (loaded.title, loaded.view_count) == ("改过的标题", 57)

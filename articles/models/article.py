@@ -105,6 +105,10 @@ class Article(models.Model):
         if update_fields is not None:
             extra = {"version"} | ({"summary"} if "body" in update_fields else set())
             kwargs["update_fields"] = {*update_fields, *extra}
+        elif not self._state.adding and not args and not kwargs.get("force_insert"):
+            # The view counter is the counters' (articles.reading.view_counts) alone: an editor's
+            # save of a story loaded a minute ago must not put back the count it loaded.
+            kwargs["update_fields"] = _EDITED_FIELDS
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -148,9 +152,18 @@ class Article(models.Model):
         return richtext.table_of_contents(self.body)
 
     def record_view(self):
-        """Count one view in the database itself, so concurrent requests never lose one."""
+        """Count one view in the row itself (concurrent calls lose none).
+
+        Views normally wait in the cache (articles.reading.view_counts); this is the fallback
+        when the cache is down.
+        """
         type(self).objects.filter(pk=self.pk).update(view_count=F("view_count") + 1)
         self.view_count += 1
+
+
+_EDITED_FIELDS = [
+    f.name for f in Article._meta.concrete_fields if not f.primary_key and f.name not in {"view_count", "created_at"}
+]
 
 
 class ArticleTransition(models.Model):

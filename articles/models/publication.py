@@ -8,8 +8,11 @@ friends) are defined here together, so they cannot disagree. No cron job is invo
 current time is part of every query.
 """
 
-from django.db import models
-from django.db.models import Q
+import datetime
+
+from django.db import connections, models
+from django.db.models import Q, Value
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 
@@ -95,3 +98,58 @@ class ArticleQuerySet(models.QuerySet):
 
     def popular(self):
         return self.order_by("-view_count", "-publish_at", "-id")
+
+    def newest_of_each(self, parts, count):
+        """The newest `count` rows of each queryset in `parts` ({key: queryset}), in one query.
+
+        Each row carries its part's key as `part` (a story in two parts comes twice). Each
+        part is an index scan in publication order that stops after `count` rows, where a
+        window function (what a sliced Prefetch runs) would first number every story of every
+        part. The parts should select the same columns (build them from one queryset).
+        """
+        direct = connections[self.db].features.supports_slicing_ordering_in_compound
+        pieces = []
+        for key, part in parts.items():
+            newest = part.annotate(part=Value(key)).order_by("-publish_at", "-id")
+            if direct:
+                pieces.append(newest[:count])
+            else:  # SQLite allows no LIMIT on a UNION's members: there the slice is a subquery.
+                pieces.append(newest.filter(pk__in=newest.values("pk")[:count]).order_by())
+        if not pieces:
+            return self.none()
+        return pieces[0].union(*pieces[1:], all=True)
+
+    def newest_in_regions(self, regions, count):
+        """{region pk: the newest `count` of these stories in that region, newest first}."""
+        parts = {region.pk: self.filter(regions=region) for region in regions}
+        found = {pk: [] for pk in parts}
+        for article in sorted(self.newest_of_each(parts, count), key=lambda a: (a.publish_at, a.pk), reverse=True):
+            found[article.part].append(article)
+        return found
+
+    def latest_months(self, count):
+        """The newest `count` calendar months (local time) holding one of these stories, as dates.
+
+        What `dates("publish_at", "month")` answers, without reading every row: on PostgreSQL a
+        loose index scan (a recursive query that jumps from each month to the newest story
+        before it: `count` index probes on publish_at); elsewhere `dates()` itself.
+        """
+        connection = connections[self.db]
+        if connection.vendor != "postgresql":
+            return list(self.dates("publish_at", "month", order="DESC")[:count])
+        zone = timezone.get_current_timezone_name()
+        newest = self.order_by("-publish_at").values("publish_at")
+        before = newest.filter(publish_at__lt=RawSQL("months.start AT TIME ZONE %s", (zone,)))[:1]
+        newest = newest[:1]
+        newest_sql, newest_params = newest.query.sql_with_params()
+        before_sql, before_params = before.query.sql_with_params()
+        sql = (
+            "WITH RECURSIVE months(start) AS ("
+            f" SELECT date_trunc('month', ({newest_sql}) AT TIME ZONE %s)"
+            f" UNION ALL SELECT date_trunc('month', ({before_sql}) AT TIME ZONE %s)"
+            " FROM months WHERE start IS NOT NULL"
+            ") SELECT start FROM months WHERE start IS NOT NULL LIMIT %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, (*newest_params, zone, *before_params, zone, count))
+            return [datetime.date(start.year, start.month, 1) for (start,) in cursor.fetchall()]

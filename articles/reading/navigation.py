@@ -1,15 +1,30 @@
-"""The site-wide navigation (channels and districts), cached in the shared cache.
+"""How readers find their way: the site-wide menus, the archive months, the pages of a listing.
 
-It is on every page, changes rarely and is invalidated whenever a region or channel
-is saved or deleted, so pages do not spend queries on it.
+- The menus (channels and districts) are on every page and change rarely: they are kept in
+  the shared cache and invalidated whenever a region or channel is saved or deleted, so
+  pages do not spend queries on them.
+- The side-bar month list (按月归档) is read from the database on each page, a loose index
+  scan (`ArticleQuerySet.latest_months`) of a dozen probes however many stories there are,
+  so it is always right about scheduled and expired stories without a cache to invalidate.
+- A listing counts its stories only up to MAX_PAGES pages (`ListingPaginator`): counting a
+  region's whole history on every page would grow with the archive, and so would the
+  OFFSET of its last pages. Older stories stay one click away in the month archive.
 """
 
-from django.core.cache import cache
+import logging
+from functools import cached_property
 
-from articles.models import Channel, Region
+from django.core.cache import cache
+from django.core.paginator import Paginator
+
+from articles.models import Article, Channel, Region
+
+logger = logging.getLogger(__name__)
 
 CACHE_KEY = "articles:navigation:v1"
 TIMEOUT = 60 * 60
+ARCHIVE_MONTHS = 12
+MAX_PAGES = 50
 
 
 def build():
@@ -19,8 +34,43 @@ def build():
 
 
 def get():
-    return cache.get_or_set(CACHE_KEY, build, TIMEOUT)
+    try:
+        return cache.get_or_set(CACHE_KEY, build, TIMEOUT)
+    except Exception:  # the cache server down costs a query, never the page
+        logger.warning("Navigation cache unavailable", exc_info=True)
+        return build()
 
 
 def invalidate():
-    cache.delete(CACHE_KEY)
+    try:
+        cache.delete(CACHE_KEY)
+    except Exception:
+        logger.error("Navigation cache could not be invalidated", exc_info=True)
+
+
+def archive_months():
+    """The newest ARCHIVE_MONTHS months with a published story, newest first (dates)."""
+    return Article.objects.published().latest_months(ARCHIVE_MONTHS)
+
+
+class ListingPaginator(Paginator):
+    """A paginator that counts no further than MAX_PAGES pages.
+
+    `count` is then the number of stories on those pages and `truncated` says that there
+    are more (the page shows "共 1000+ 篇"); pages past the last one counted are not found.
+    """
+
+    @cached_property
+    def _counted(self):
+        limit = MAX_PAGES * self.per_page
+        return self.object_list.order_by().values("pk")[: limit + 1].count(), limit
+
+    @cached_property
+    def count(self):
+        found, limit = self._counted
+        return min(found, limit)
+
+    @property
+    def truncated(self):
+        found, limit = self._counted
+        return found > limit

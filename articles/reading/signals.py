@@ -1,13 +1,97 @@
-"""The cached navigation follows region and channel edits."""
+"""The reading site's caches follow every change readers could see.
 
-from django.db.models.signals import post_delete, post_save
+The navigation follows region and channel edits; the page cache (articles.reading.cache) follows
+stories, their classifications, topics, tags, images and attachments. A story that is not and was
+not published (a draft edited in place) changes no public page. Unpublished changes to a live
+story (articles.newsroom.drafts) touch only their ArticleDraft row: the page changes when
+发布修改 saves the story itself — except that scheduling them moves the clock the cache keeps.
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
+from taggit.models import Tag, TaggedItem
 
-from articles.models import Channel, Region
+from articles.models import (
+    Article,
+    ArticleAttachment,
+    ArticleDraft,
+    Channel,
+    Image,
+    Industry,
+    Region,
+    Status,
+    Topic,
+    TopicEntry,
+)
+from articles.reading import cache as page_cache
 from articles.reading import navigation
 
 
 @receiver([post_save, post_delete], sender=Region)
 @receiver([post_save, post_delete], sender=Channel)
 def refresh_navigation(**kwargs):
+    # Again after commit: a reader between the two would otherwise cache the old rows for an hour.
     navigation.invalidate()
+    transaction.on_commit(navigation.invalidate, robust=True)
+
+
+@receiver(pre_save, sender=Article)
+def note_if_was_published(sender, instance, **kwargs):
+    """Remember whether a story leaving the published status was public (a take-down)."""
+    if instance.pk is not None and instance.status != Status.PUBLISHED:
+        instance._page_cache_was_published = Article.objects.filter(pk=instance.pk, status=Status.PUBLISHED).exists()
+
+
+@receiver([post_save, post_delete], sender=Article)
+def refresh_pages_for_story(sender, instance, **kwargs):
+    # Published covers live, scheduled and expired stories: all move the next scheduled event.
+    if instance.status == Status.PUBLISHED or getattr(instance, "_page_cache_was_published", False):
+        page_cache.invalidate()
+
+
+@receiver(m2m_changed, sender=Article.regions.through)
+@receiver(m2m_changed, sender=Article.industries.through)
+@receiver(m2m_changed, sender=Article.tags.through)
+@receiver(m2m_changed, sender=Topic.articles.through)
+def refresh_pages_for_relations(sender, instance, action, **kwargs):
+    if action not in {"post_add", "post_remove", "post_clear"}:
+        return
+    if isinstance(instance, Article) and instance.status != Status.PUBLISHED:
+        return
+    page_cache.invalidate()
+
+
+@receiver([post_save, post_delete], sender=Region)
+@receiver([post_save, post_delete], sender=Channel)
+@receiver([post_save, post_delete], sender=Industry)
+@receiver([post_save, post_delete], sender=Topic)
+@receiver([post_save, post_delete], sender=TopicEntry)
+@receiver([post_save, post_delete], sender=ArticleAttachment)
+def refresh_pages(**kwargs):
+    page_cache.invalidate()
+
+
+@receiver([post_save, post_delete], sender=TaggedItem)
+def refresh_pages_for_tagging(sender, instance, created=False, **kwargs):
+    """A tag merge moves and deletes taggings one by one (tagging a story sends m2m_changed)."""
+    if created or instance.content_type_id != ContentType.objects.get_for_model(Article).pk:
+        return
+    if Article.objects.filter(pk=instance.object_id, status=Status.PUBLISHED).exists():
+        page_cache.invalidate()
+
+
+@receiver([post_save, post_delete], sender=Tag)
+@receiver([post_save, post_delete], sender=Image)
+def refresh_pages_unless_new(created=False, **kwargs):
+    """A new tag or image is on no page yet; a renamed tag or a changed image may be."""
+    if not created:
+        page_cache.invalidate()
+
+
+@receiver([post_save, post_delete], sender=ArticleDraft)
+def refresh_pages_for_scheduled_changes(sender, instance, **kwargs):
+    """A scheduled change moves the moment cached pages must expire (page_cache.next_event)."""
+    if instance.go_live_at is not None:
+        page_cache.invalidate()

@@ -4,7 +4,6 @@ import datetime
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -13,7 +12,7 @@ from django.views.generic import ListView
 from taggit.models import Tag
 
 from articles.models import Article, Channel, Region, Topic
-from articles.reading import related
+from articles.reading import navigation, related, view_counts
 
 
 def home(request):
@@ -25,10 +24,10 @@ def home(request):
     latest = list(latest[:13])
     if headline is None and latest:
         headline = latest.pop(0)
-    block_articles = published.only("id", "title", "publish_at").newest_first()[:6]
-    region_blocks = Region.objects.filter(show_on_home=True).prefetch_related(
-        Prefetch("articles", queryset=block_articles, to_attr="latest_articles")
-    )
+    region_blocks = list(Region.objects.filter(show_on_home=True))
+    newest = published.only("id", "title", "publish_at").newest_in_regions(region_blocks, 6)
+    for region in region_blocks:
+        region.latest_articles = newest[region.pk]
     context = {
         "headline": headline,
         "latest": latest[:12],
@@ -48,8 +47,11 @@ def article_detail(request, pk):
         .defer("search_document", "search_head"),
         pk=pk,
     )
-    article.record_view()
-    return render(request, "articles/article_detail.html", related.article_page(article))
+    # Views are counted by the page's beacon (articles.reading.view_beacon), which works for
+    # cached copies of the page too; here the count shown includes those still in the cache.
+    article.view_count = view_counts.total(article)
+    context = {**related.article_page(article), "count_views": True}
+    return render(request, "articles/article_detail.html", context)
 
 
 class ArticleListView(ListView):
@@ -59,6 +61,7 @@ class ArticleListView(ListView):
     context_object_name = "articles"
     allow_empty = True
     feed_prefix = None  # "region" → the articles:region-feed-rss/-atom URLs
+    paginator_class = navigation.ListingPaginator
 
     def get_paginate_by(self, queryset):
         return settings.ARTICLES_PER_PAGE
@@ -72,7 +75,7 @@ class ArticleListView(ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["months"] = Article.objects.published().dates("publish_at", "month", order="DESC")[:12]
+        context["months"] = navigation.archive_months()
         context["page_title"] = self.page_title()
         context["kind"] = self.kind
         if self.feed_prefix:

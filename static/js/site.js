@@ -5,6 +5,7 @@
  * - Article font size switch ([data-font-size] buttons acting on [data-article-body]),
  *   remembered in localStorage under "newsportal.fontSize".
  * - Print button ([data-action="print"]).
+ * - View counter ([data-view-beacon]): counts the view and shows the current total.
  */
 (function () {
   "use strict";
@@ -83,5 +84,47 @@
     document.addEventListener("DOMContentLoaded", init);
   } else {
     init();
+  }
+})();
+
+/*
+ * View counter (浏览次数). An article page marks the element showing its count with
+ * data-view-beacon="<url>". The HTML may come from a page cache where no server code runs, so
+ * the page itself posts once to that URL (articles.reading.view_beacon), which counts the view
+ * and answers {"views": N}: the current total, shown in [data-view-count].
+ */
+(function () {
+  "use strict";
+
+  function countView() {
+    const counter = document.querySelector("[data-view-beacon]");
+    if (!counter || typeof window.fetch !== "function") {
+      return;
+    }
+    window
+      .fetch(counter.dataset.viewBeacon, {
+        method: "POST",
+        credentials: "omit", // the count needs no cookie, and the page may be shared
+        keepalive: true, // still sent when the reader leaves at once
+        headers: { Accept: "application/json" },
+      })
+      .then(function (response) {
+        return response.ok ? response.json() : null;
+      })
+      .then(function (data) {
+        const output = counter.querySelector("[data-view-count]");
+        if (output && data && Number.isInteger(data.views)) {
+          output.textContent = String(data.views);
+        }
+      })
+      .catch(function () {
+        // A lost beacon costs one view in the count, never an error on the page.
+      });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", countView);
+  } else {
+    countView();
   }
 })();

@@ -49,7 +49,9 @@ def test_editor_saves_changes_to_a_live_story_then_publishes_them(page, live_ser
     page.get_by_role("button", name="发布修改").click()
     page.wait_for_url(base + "/admin/articles/article/")
     assert "已发布修改" in page.locator(".messagelist").inner_text()
-    reader.goto(base + story.get_absolute_url())
+    # The reader's browser may keep the page a minute (Cache-Control max-age): asking again
+    # (a reload revalidates its ETag) gets the published changes.
+    reader.reload()
     assert reader.locator("h1").inner_text() == "西城金融街招商会（第二场）"
     reader.context.close()
 

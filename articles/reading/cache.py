@@ -1,0 +1,368 @@
+"""The page cache for anonymous readers: public pages rendered once, kept compressed, served without SQL.
+
+`cached_page(view)` wraps the reading site's views in articles/urls.py (home, stories, listings,
+topics, feeds, sitemaps, robots.txt). What it owns:
+
+- Who is served from the cache: GET/HEAD requests without a session or a pending message
+  (no cookie that could make the page someone's own) and without Authorization. Everyone else
+  gets the view itself, marked `Cache-Control: private`. Only the query parameters a view
+  declares (`page`) reach it, as the cache key holds them; anything else (utm_source …) is
+  dropped, and an odd value (`page=02`) is rendered uncached.
+- What is stored: a 200 that set no cookie, read no session, used no CSRF token, generated no
+  CSP nonce and queued no message: a page the same for every reader. Its identity, gzip and
+  brotli bodies are made once and kept in one entry (newsportal.compression).
+- Invalidation: a site-wide content *generation* is part of every key. `invalidate()` (called
+  by articles.reading.signals on every change readers could see) replaces it at once and again
+  after commit, so a page rendered from the old rows is never found again; the front cache in
+  front of the site (FRONT_CACHE_PURGE_URLS) is then purged in the background.
+- The clock: no page outlives the next scheduled publication or take-down (`next_event`, one
+  query per generation), nor local midnight (the masthead shows the date).
+- Headers: a weak ETag of the page, Last-Modified (conditional GETs get 304), `Cache-Control:
+  public` with a short max-age and an s-maxage for the front cache, `Vary: Accept-Encoding`,
+  `X-Cache: HIT|MISS|BYPASS`. Security headers (CSP included) are added by the middleware on
+  every response, cached or not; a cacheable page never needs a CSP nonce.
+
+The store failing (Redis down) costs the cache, never the page: every call is wrapped and
+the view renders as if the cache were off. PAGE_CACHE_SECONDS=0 turns the cache off (benchmarks).
+"""
+
+import datetime
+import hashlib
+import logging
+import re
+import secrets
+import threading
+import urllib.request
+from dataclasses import dataclass
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Min, Q
+from django.http import HttpResponse, QueryDict
+from django.middleware.csp import get_nonce
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+
+from articles.models import Article, ArticleDraft
+from articles.newsroom import drafts
+from newsportal import compression
+
+logger = logging.getLogger(__name__)
+
+_PREFIX = "pagecache:v1"
+GENERATION_KEY = f"{_PREFIX}:generation"
+# Values a declared query parameter may take and still be cached: a page number as the
+# paginators write it (or "last"); anything else is rendered, not stored.
+_PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}|last")
+# Headers of the view's response that belong to the page and are kept with it.
+_KEPT_HEADERS = ("Content-Type", "Content-Language", "X-Robots-Tag", "Link")
+_ENCODINGS = ("br", "gzip")
+PURGE_THREAD_NAME = "front-cache-purge"
+
+
+def _enabled():
+    return settings.PAGE_CACHE_SECONDS > 0
+
+
+# ---------- the store: every call may fail, none may fail the page ----------
+
+
+def _get(key):
+    try:
+        return cache.get(key)
+    except Exception as exc:  # one line per request while the store is down, not a traceback
+        logger.warning("Page cache unavailable: %r", exc)
+        return None
+
+
+def _set(key, value, timeout):
+    try:
+        cache.set(key, value, timeout)
+    except Exception as exc:
+        logger.warning("Page cache unavailable: %r", exc)
+
+
+def generation():
+    """The current content generation, or None when the store cannot be reached."""
+    try:
+        current = cache.get(GENERATION_KEY)
+        if current is None:
+            # A fresh random value, never a counter from 1: a generation lost from the store
+            # (evicted, flushed) must not come back and find the pages it keyed.
+            current = secrets.token_hex(8)
+            if not cache.add(GENERATION_KEY, current, None):
+                current = cache.get(GENERATION_KEY) or current
+        return current
+    except Exception as exc:
+        logger.warning("Page cache unavailable: %r", exc)
+        return None
+
+
+def _bump():
+    try:
+        cache.set(GENERATION_KEY, secrets.token_hex(8), None)
+    except Exception:
+        # Pages then stay until their own expiry, at most PAGE_CACHE_SECONDS.
+        logger.error("Page cache could not be invalidated", exc_info=True)
+
+
+# ---------- invalidation ----------
+
+
+class _AfterCommit:
+    """The on-commit half of `invalidate()`, recognisable while it is pending."""
+
+    def __init__(self):
+        self.done = False
+
+    def __call__(self):
+        self.done = True
+        _bump()
+        purge_front_cache()
+
+
+def invalidate():
+    """What readers see has changed (or will, once this transaction commits).
+
+    The generation is replaced now (a page rendered later in this transaction, or by a test,
+    sees the change) and again after commit: a page another process rendered from the old,
+    still-committed rows in between was keyed by the intermediate generation and is never
+    found. One on-commit callback per transaction however many signals fire.
+    """
+    _bump()
+    pending = transaction.get_connection().run_on_commit
+    if any(isinstance(callback, _AfterCommit) and not callback.done for _, callback, _ in pending):
+        return
+    transaction.on_commit(_AfterCommit(), robust=True)
+
+
+def purge_front_cache():
+    """Send FRONT_CACHE_PURGE_METHOD (PURGE, BAN …) to each FRONT_CACHE_PURGE_URLS, in the background.
+
+    Not a django.tasks task: the default backend runs tasks inside the request, and a slow or
+    absent front cache must never hold up an editor's save. A thread for each purge, gone when it
+    is sent, rather than a pool kept alive: the PDF checks fork the process, and a fork is only
+    safe while no other thread runs. Best effort: a failure is logged, and the front cache's
+    s-maxage bounds what it can serve stale. Returns the thread (tests wait for it), or None.
+    """
+    urls = tuple(settings.FRONT_CACHE_PURGE_URLS)
+    if not urls:
+        return None
+    args = (urls, settings.FRONT_CACHE_PURGE_METHOD, settings.FRONT_CACHE_PURGE_TIMEOUT)
+    thread = threading.Thread(target=_send_purges, args=args, name=PURGE_THREAD_NAME, daemon=True)
+    thread.start()
+    return thread
+
+
+def _send_purges(urls, method, timeout):
+    for url in urls:
+        try:
+            request = urllib.request.Request(url, method=method, headers={"X-Purge-Reason": "content-changed"})
+            with urllib.request.urlopen(request, timeout=timeout):  # http(s) only: settings check the URLs
+                pass
+        except Exception as exc:
+            logger.warning("Front cache purge %s %s failed: %s", method, url, exc)
+
+
+# ---------- how long a page may be kept ----------
+
+
+def next_event(current_generation, now):
+    """The next moment the public pages change by the clock alone, or None.
+
+    A scheduled story going live, a live one taken down, or a scheduled change to a live story
+    (articles.newsroom.drafts) coming due. Two queries, kept per generation: any edit that
+    could move it replaces the generation (scheduling a change included), and the moment itself
+    passing makes the next look compute the one after it. A change already due answers `now`.
+    """
+    key = f"{_PREFIX}:next-event:{current_generation}"
+    known = _get(key)
+    if known is not None and (known["at"] is None or known["at"] > now):
+        return known["at"]
+    upcoming = (Article.objects.scheduled(now) | Article.objects.expiring(now)).aggregate(
+        publish=Min("publish_at", filter=Q(publish_at__gt=now)),
+        expire=Min("expire_at", filter=Q(expire_at__gt=now)),
+    )
+    changes = ArticleDraft.objects.filter(go_live_at__isnull=False).aggregate(at=Min("go_live_at"))["at"]
+    moments = [m for m in upcoming.values() if m is not None]
+    if changes is not None:
+        moments.append(max(changes, now))
+    moment = min(moments, default=None)
+    _set(key, {"at": moment}, 24 * 60 * 60)
+    return moment
+
+
+def publish_due_changes(current_generation, now):
+    """Publish scheduled changes that are due before a page is rendered (its cache entry has
+    just expired for them), so no reader waits for ScheduledChangesMiddleware's next look."""
+    moment = next_event(current_generation, now)
+    if moment is not None and moment <= now and ArticleDraft.objects.due(now).exists():
+        drafts.publish_due(now)
+
+
+def page_lifetime(current_generation, now):
+    """Seconds a page rendered at `now` may be served: PAGE_CACHE_SECONDS, cut short by the clock."""
+    tomorrow = timezone.localtime(now).date() + datetime.timedelta(days=1)
+    midnight = timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time()))
+    seconds = settings.PAGE_CACHE_SECONDS
+    for moment in (next_event(current_generation, now), midnight):
+        if moment is not None:
+            # Rounded down: a page may expire a moment early, never a moment late.
+            seconds = min(seconds, int((moment - now).total_seconds()))
+    return seconds
+
+
+# ---------- one cached page ----------
+
+
+@dataclass
+class CachedPage:
+    """A rendered page: its bodies by encoding ("identity", "gzip", "br"), headers and times."""
+
+    bodies: dict
+    headers: dict
+    etag: str
+    modified: datetime.datetime
+    expires: datetime.datetime
+    status: int = 200
+
+    @classmethod
+    def from_response(cls, response, now, lifetime):
+        body = response.content
+        bodies = {"identity": body}
+        if len(body) >= compression.MIN_LENGTH and compression.compressible(response.get("Content-Type")):
+            for encoding in _ENCODINGS:
+                encoded = compression.encode(body, encoding, quality=compression.CACHED_QUALITY)
+                if len(encoded) < len(body):
+                    bodies[encoding] = encoded
+        headers = {name: response[name] for name in _KEPT_HEADERS if response.has_header(name)}
+        etag = f'W/"{hashlib.sha256(body).hexdigest()[:32]}"'
+        return cls(bodies, headers, etag, now, now + datetime.timedelta(seconds=lifetime))
+
+    def response(self, request, now, outcome):
+        """This page for `request`: in an encoding it accepts, or 304 when it already has it."""
+        stored = [encoding for encoding in _ENCODINGS if encoding in self.bodies]
+        encoding = compression.negotiate(request.META.get("HTTP_ACCEPT_ENCODING"), stored)
+        response = HttpResponse(self.bodies[encoding or "identity"], status=self.status)
+        for name, value in self.headers.items():
+            response[name] = value
+        if encoding:
+            response["Content-Encoding"] = encoding
+        response["Content-Length"] = str(len(response.content))
+        response["Vary"] = "Accept-Encoding"
+        response["ETag"] = self.etag
+        response["Last-Modified"] = http_date(self.modified.timestamp())
+        remaining = max(0, int((self.expires - now).total_seconds()))
+        browser = min(settings.PAGE_CACHE_BROWSER_SECONDS, remaining)
+        # Without a purge hook the front cache cannot be told of a change: it keeps pages only
+        # as long as browsers do. With one it may keep them as long as the page cache does.
+        front = remaining if settings.FRONT_CACHE_PURGE_URLS else browser
+        patch_cache_control(response, public=True, max_age=browser, s_maxage=front)
+        response = get_conditional_response(
+            request, etag=self.etag, last_modified=int(self.modified.timestamp()), response=response
+        )
+        response["X-Cache"] = outcome
+        return response
+
+
+# ---------- who is served from the cache, and what is stored ----------
+
+
+def _personal(request):
+    """Does the request carry anything that could make its page someone's own?"""
+    cookies = request.COOKIES
+    return (
+        request.method not in ("GET", "HEAD")
+        or settings.SESSION_COOKIE_NAME in cookies
+        or getattr(settings, "MESSAGE_COOKIE_NAME", "messages") in cookies
+        or "HTTP_AUTHORIZATION" in request.META
+    )
+
+
+def _cache_query(request, parameters):
+    """The request's query reduced to `parameters` (a QueryDict), or None when it cannot be cached."""
+    kept = QueryDict(mutable=True)
+    for name in parameters:
+        values = request.GET.getlist(name)
+        if len(values) > 1 or (values and not _PAGE_NUMBER.fullmatch(values[0])):
+            return None
+        if values:
+            kept[name] = values[0]
+    kept._mutable = False
+    return kept
+
+
+def _page_key(current_generation, request, query):
+    address = f"{request.scheme}://{request.get_host()}{request.path}?{urlencode(sorted(query.items()))}"
+    return f"{_PREFIX}:page:{current_generation}:{hashlib.sha256(address.encode()).hexdigest()}"
+
+
+def _storable(request, response):
+    """Is this response the same for every reader, and complete?"""
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    if response.has_header("Cache-Control") and re.search(
+        r"private|no-store|no-cache|max-age=0", response["Cache-Control"]
+    ):
+        return False
+    if any(v.strip().lower() != "accept-encoding" for v in response.get("Vary", "").split(",") if v.strip()):
+        return False
+    session = getattr(request, "session", None)
+    if session is not None and session.accessed:
+        return False
+    messages = getattr(request, "_messages", None)
+    return not (
+        request.META.get("CSRF_COOKIE_NEEDS_UPDATE")  # the page holds a CSRF token
+        or get_nonce(request)  # a nonce in the body would not match the next response's header
+        or (messages is not None and len(messages))
+    )
+
+
+def _bypass(response):
+    patch_cache_control(response, private=True)
+    response["X-Cache"] = "BYPASS"
+    return response
+
+
+def cached_page(view=None, *, query=()):
+    """Serve `view` to anonymous readers from the page cache; `query`: the parameters it reads (("page",))."""
+
+    def decorator(view):
+        @wraps(view)
+        def cached_view(request, *args, **kwargs):
+            if not _enabled():
+                return view(request, *args, **kwargs)
+            kept = None if _personal(request) else _cache_query(request, query)
+            current = generation() if kept is not None else None
+            if current is None:
+                return _bypass(_rendered(view(request, *args, **kwargs)))
+            request.GET = kept  # the view sees exactly what the key holds
+            key = _page_key(current, request, kept)
+            now = timezone.now()
+            page = _get(key)
+            if isinstance(page, CachedPage) and page.expires > now:
+                return page.response(request, now, "HIT")
+            publish_due_changes(current, now)
+            response = _rendered(view(request, *args, **kwargs))
+            if not _storable(request, response):
+                return _bypass(response)
+            lifetime = page_lifetime(current, now)
+            if lifetime < 1:
+                return _bypass(response)
+            page = CachedPage.from_response(response, now, lifetime)
+            _set(key, page, lifetime)
+            return page.response(request, now, "MISS")
+
+        return cached_view
+
+    return decorator(view) if view is not None else decorator
+
+
+def _rendered(response):
+    if hasattr(response, "render") and callable(response.render) and not response.is_rendered:
+        response.render()
+    return response

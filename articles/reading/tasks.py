@@ -1,0 +1,31 @@
+"""Background work of the reading site (django.tasks)."""
+
+import logging
+
+from django.tasks import task
+
+from articles.reading import view_counts
+
+logger = logging.getLogger(__name__)
+
+
+@task
+def flush_view_counts():
+    """Move the views waiting in the cache into `Article.view_count` (see articles.reading.view_counts).
+
+    A failed write puts the views back in the cache and raises, so a worker backend retries.
+    """
+    return view_counts.flush()
+
+
+def flush_view_counts_if_due():
+    """Enqueue `flush_view_counts` unless one was enqueued in the last VIEW_COUNT_FLUSH_SECONDS.
+
+    Called by every counted view; never raises, as a reader's beacon must not fail over it
+    (the views wait in the cache for the next flush, or the command's).
+    """
+    try:
+        if view_counts.flush_is_due():
+            flush_view_counts.enqueue()
+    except Exception:
+        logger.warning("Could not enqueue a flush of the view counts.", exc_info=True)
