@@ -26,6 +26,19 @@ def change_url(obj):
     return f"/admin/{obj._meta.app_label}/{obj._meta.model_name}/{obj.pk}/change/"
 
 
+# ----- the browser tests (Playwright) -----
+
+
+def log_in(page, base, username):
+    """Sign `username` in to the admin at `base` in the browser `page` (any earlier session ends)."""
+    page.context.clear_cookies()
+    page.goto(base + "/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(base + "/admin/")
+
+
 # ----- the newsroom's article form -----
 
 

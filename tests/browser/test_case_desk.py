@@ -7,7 +7,7 @@ from django.core import mail
 
 from submissions.roles import OFFICER
 from tests.factories import EntryRequestFactory, newsroom_user
-from tests.helpers import PASSWORD, QUERY_CODE, change_url, watch_console
+from tests.helpers import PASSWORD, QUERY_CODE, change_url, log_in, watch_console
 
 pytestmark = [
     pytest.mark.browser,
@@ -17,14 +17,6 @@ pytestmark = [
 
 REPLY_A = "您好，亦庄管委会已安排专人对接，将于本周内电话联系您。"
 REPLY_B = "您好，请补充提交项目可行性研究报告。"
-
-
-def log_in(page, base, username):
-    page.goto(base + "/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url(base + "/admin/")
 
 
 def test_a_stale_reply_is_refused_and_the_submitter_sees_the_saved_one(page, live_server):

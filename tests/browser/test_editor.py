@@ -9,18 +9,9 @@ from PIL import Image as PILImage
 
 from articles.models import Article
 from tests.factories import ArticleFactory, newsroom_user
-from tests.helpers import PASSWORD
+from tests.helpers import PASSWORD, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, base, username):
-    page.context.clear_cookies()
-    page.goto(base + "/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url(base + "/admin/")
 
 
 def watch_csp(page):

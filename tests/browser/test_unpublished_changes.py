@@ -4,18 +4,9 @@ import pytest
 
 from articles.models import Article
 from tests.factories import ArticleFactory, newsroom_user
-from tests.helpers import PASSWORD
+from tests.helpers import PASSWORD, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, base, username):
-    page.context.clear_cookies()
-    page.goto(base + "/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url(base + "/admin/")
 
 
 def test_editor_saves_changes_to_a_live_story_then_publishes_them(page, live_server):

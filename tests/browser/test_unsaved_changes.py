@@ -5,17 +5,9 @@ import pytest
 
 from articles.models import Article
 from tests.factories import ArticleFactory, ContributionFactory, ImageFactory, newsroom_user
-from tests.helpers import PASSWORD, change_url, watch_console
+from tests.helpers import PASSWORD, change_url, log_in, watch_console
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, base, username):
-    page.goto(base + "/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url(base + "/admin/")
 
 
 def record_dialogs(page):
