@@ -21,7 +21,7 @@ if command -v pyenv >/dev/null 2>&1; then \
 exit 1
 endef
 
-.PHONY: run test lint format check bench install clean
+.PHONY: run test lint format check bench bench-bakerydemo install clean
 
 $(VENV)/.installed: pyproject.toml
 	@if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
@@ -46,6 +46,10 @@ run: install
 	@echo "打开 http://127.0.0.1:$(PORT)/ 浏览网站，http://127.0.0.1:$(PORT)/admin/ 进入编辑后台。"
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
+# The suite runs on every core (pytest-xdist), a test file per worker at a time; PYTEST_ARGS=-n0
+# runs it in one process (e.g. to use a debugger).
+PYTEST_ARGS ?= -n auto --dist loadfile
+
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
 
@@ -64,6 +68,8 @@ check: install
 # Benchmarks run on PostgreSQL, in a database of their own that is generated once and reused.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/newsportal_bench
 BENCH_ARTICLES ?= 100000
+# bench_pages also fills and times <database>_demo (load_demo) and <database>_small (1,000 stories).
+BENCH_PAGE_RUNS ?= 30
 
 bench: install
 	@$(PY) -c "import psycopg2, sys; from urllib.parse import urlparse; u = urlparse(sys.argv[1]); \
@@ -74,6 +80,12 @@ bench: install
 	  "$(BENCH_DATABASE_URL)"
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(MANAGE) migrate --noinput -v0
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(MANAGE) bench_search --articles $(BENCH_ARTICLES)
+	DATABASE_URL="$(BENCH_DATABASE_URL)" $(MANAGE) bench_pages --runs $(BENCH_PAGE_RUNS)
+	$(PY) bench/load.py --database-url "$(BENCH_DATABASE_URL)"
+
+# Wagtail's bakerydemo set up under /tmp/bakerydemo (BAKERYDEMO_DIR) and measured beside bench/load.py's pages.
+bench-bakerydemo: install
+	bash bench/bakerydemo.sh run $(PY) bench/load.py --database-url "$(BENCH_DATABASE_URL)"
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

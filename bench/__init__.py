@@ -1,0 +1,1 @@
+"""Load benchmarks that start newsportal as production runs it (README, end of "Search")."""
