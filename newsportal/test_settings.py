@@ -56,3 +56,11 @@ NEWSROOM_SCHEDULED_CHANGES_INTERVAL = 0
 PAGE_CACHE_SECONDS = 300
 PAGE_CACHE_BROWSER_SECONDS = 60
 FRONT_CACHE_PURGE_URLS = []
+
+# pytest-xdist's workers (gw0, gw1 …) each get their own test database (pytest-django) and, when
+# the cache is Redis, their own Redis database below REDIS_URL's: every test clears the cache.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _worker.startswith("gw") and CACHES["default"]["BACKEND"].endswith("RedisCache"):  # noqa: F405
+    _base, _, _db = CACHES["default"]["LOCATION"].rpartition("/")  # noqa: F405
+    _index = (int(_db) if _db.isdigit() else 0) - int(_worker[2:]) - 1
+    CACHES["default"]["LOCATION"] = f"{_base}/{_index % 16}"  # noqa: F405

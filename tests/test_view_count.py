@@ -1,6 +1,6 @@
 """浏览次数: an article page's beacon counts views in the cache; flushes move them to the rows.
 
-The counting store is tested on the local-memory cache and on Redis (127.0.0.1:6379, database 13,
+The counting store is tested on the local-memory cache and on Redis (127.0.0.1:6379, database 9,
 a key prefix of its own; skipped when Redis is not running), including the races between views
 and a flush. A cache that raises must cost a reader nothing: the view goes to the row.
 """
@@ -23,7 +23,7 @@ from tests.factories import ArticleFactory, newsroom_user
 
 pytestmark = pytest.mark.django_db
 
-REDIS_LOCATION = "redis://127.0.0.1:6379/13"
+REDIS_LOCATION = "redis://127.0.0.1:6379/9"
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0 Safari/537.36"
 SAME_ORIGIN = {"HTTP_SEC_FETCH_SITE": "same-origin", "HTTP_USER_AGENT": BROWSER}
 
