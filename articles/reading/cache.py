@@ -11,9 +11,10 @@ topics, feeds, sitemaps, robots.txt). What it owns:
 - What is stored: a 200 that set no cookie, read no session, used no CSRF token, generated no
   CSP nonce and queued no message: a page the same for every reader. Its identity, gzip and
   brotli bodies are made once and kept in one entry (newsportal.compression).
-- Invalidation: a site-wide content *generation* is part of every key. `invalidate()` (called
-  by articles.reading.signals on every change readers could see) replaces it at once and again
-  after commit, so a page rendered from the old rows is never found again; the front cache in
+- Invalidation: a site-wide content *generation* is stored with every page, and a page is only
+  served while it matches the current one (both are read in one round trip). `invalidate()`
+  (called by articles.reading.signals on every change readers could see) replaces it at once and
+  again after commit, so a page rendered from the old rows is never served again; the front cache in
   front of the site (FRONT_CACHE_PURGE_URLS) is then purged in the background.
 - The clock: no page outlives the next scheduled publication or take-down (`next_event`, one
   query per generation), nor local midnight (the masthead shows the date).
@@ -33,7 +34,6 @@ import re
 import secrets
 import threading
 import urllib.request
-from dataclasses import dataclass
 from functools import wraps
 from urllib.parse import urlencode
 
@@ -41,26 +41,24 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Min, Q
-from django.http import HttpResponse, QueryDict
+from django.http import QueryDict
 from django.middleware.csp import get_nonce
+from django.urls import Resolver404, resolve
 from django.utils import timezone
-from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import http_date
+from django.utils.cache import patch_cache_control
 
 from articles.models import Article, ArticleDraft
 from articles.newsroom import drafts
-from newsportal import compression
+from articles.reading.stored_page import CachedPage
+from newsportal.cache import strict
 
 logger = logging.getLogger(__name__)
 
-_PREFIX = "pagecache:v1"
+_PREFIX = "pagecache:v2"
 GENERATION_KEY = f"{_PREFIX}:generation"
 # Values a declared query parameter may take and still be cached: a page number as the
 # paginators write it (or "last"); anything else is rendered, not stored.
 _PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}|last")
-# Headers of the view's response that belong to the page and are kept with it.
-_KEPT_HEADERS = ("Content-Type", "Content-Language", "X-Robots-Tag", "Link")
-_ENCODINGS = ("br", "gzip")
 PURGE_THREAD_NAME = "front-cache-purge"
 
 
@@ -88,14 +86,17 @@ def _set(key, value, timeout):
 
 def generation():
     """The current content generation, or None when the store cannot be reached."""
+    # strict(): with the store down, the production backend would answer a miss, and every
+    # page would be rendered and compressed for a fresh generation that nothing keeps.
+    store = strict(cache)
     try:
-        current = cache.get(GENERATION_KEY)
+        current = store.get(GENERATION_KEY)
         if current is None:
             # A fresh random value, never a counter from 1: a generation lost from the store
             # (evicted, flushed) must not come back and find the pages it keyed.
             current = secrets.token_hex(8)
-            if not cache.add(GENERATION_KEY, current, None):
-                current = cache.get(GENERATION_KEY) or current
+            if not store.add(GENERATION_KEY, current, None):
+                current = store.get(GENERATION_KEY) or current
         return current
     except Exception as exc:
         logger.warning("Page cache unavailable: %r", exc)
@@ -216,59 +217,6 @@ def page_lifetime(current_generation, now):
     return seconds
 
 
-# ---------- one cached page ----------
-
-
-@dataclass
-class CachedPage:
-    """A rendered page: its bodies by encoding ("identity", "gzip", "br"), headers and times."""
-
-    bodies: dict
-    headers: dict
-    etag: str
-    modified: datetime.datetime
-    expires: datetime.datetime
-    status: int = 200
-
-    @classmethod
-    def from_response(cls, response, now, lifetime):
-        body = response.content
-        bodies = {"identity": body}
-        if len(body) >= compression.MIN_LENGTH and compression.compressible(response.get("Content-Type")):
-            for encoding in _ENCODINGS:
-                encoded = compression.encode(body, encoding, quality=compression.CACHED_QUALITY)
-                if len(encoded) < len(body):
-                    bodies[encoding] = encoded
-        headers = {name: response[name] for name in _KEPT_HEADERS if response.has_header(name)}
-        etag = f'W/"{hashlib.sha256(body).hexdigest()[:32]}"'
-        return cls(bodies, headers, etag, now, now + datetime.timedelta(seconds=lifetime))
-
-    def response(self, request, now, outcome):
-        """This page for `request`: in an encoding it accepts, or 304 when it already has it."""
-        stored = [encoding for encoding in _ENCODINGS if encoding in self.bodies]
-        encoding = compression.negotiate(request.META.get("HTTP_ACCEPT_ENCODING"), stored)
-        response = HttpResponse(self.bodies[encoding or "identity"], status=self.status)
-        for name, value in self.headers.items():
-            response[name] = value
-        if encoding:
-            response["Content-Encoding"] = encoding
-        response["Content-Length"] = str(len(response.content))
-        response["Vary"] = "Accept-Encoding"
-        response["ETag"] = self.etag
-        response["Last-Modified"] = http_date(self.modified.timestamp())
-        remaining = max(0, int((self.expires - now).total_seconds()))
-        browser = min(settings.PAGE_CACHE_BROWSER_SECONDS, remaining)
-        # Without a purge hook the front cache cannot be told of a change: it keeps pages only
-        # as long as browsers do. With one it may keep them as long as the page cache does.
-        front = remaining if settings.FRONT_CACHE_PURGE_URLS else browser
-        patch_cache_control(response, public=True, max_age=browser, s_maxage=front)
-        response = get_conditional_response(
-            request, etag=self.etag, last_modified=int(self.modified.timestamp()), response=response
-        )
-        response["X-Cache"] = outcome
-        return response
-
-
 # ---------- who is served from the cache, and what is stored ----------
 
 
@@ -296,9 +244,21 @@ def _cache_query(request, parameters):
     return kept
 
 
-def _page_key(current_generation, request, query):
+def _page_key(request, query):
     address = f"{request.scheme}://{request.get_host()}{request.path}?{urlencode(sorted(query.items()))}"
-    return f"{_PREFIX}:page:{current_generation}:{hashlib.sha256(address.encode()).hexdigest()}"
+    return f"{_PREFIX}:page:{hashlib.sha256(address.encode()).hexdigest()}"
+
+
+def _lookup(key):
+    """(the current generation, the page stored under `key` or None) in one round trip;
+    (None, None) when the store cannot be reached."""
+    try:
+        found = strict(cache).get_many([GENERATION_KEY, key])
+    except Exception as exc:
+        logger.warning("Page cache unavailable: %r", exc)
+        return None, None
+    current = found.get(GENERATION_KEY) or generation()
+    return current, found.get(key)
 
 
 def _storable(request, response):
@@ -328,6 +288,40 @@ def _bypass(response):
     return response
 
 
+def _served(page, current, now):
+    return isinstance(page, CachedPage) and page.generation == current and page.expires > now
+
+
+class PageCacheMiddleware:
+    """Answers a page cache hit before the middleware a reader's page does not need runs.
+
+    Placed after the security headers (CSP, X-Frame-Options …) and compression, before sessions,
+    CSRF, sign-in and messages: a hit needs none of them, and is served in one round trip to the
+    store. Whether a request may be served from the cache is decided exactly as `cached_page`
+    decides it (that is the view the URL resolves to). A miss goes on down the stack, handing the
+    lookup to the view's `cached_page` so the store is not asked twice.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _enabled() and request.method in ("GET", "HEAD") and not _personal(request):
+            try:
+                query = getattr(resolve(request.path_info).func, "page_cache_query", None)
+            except Resolver404:
+                query = None
+            kept = None if query is None else _cache_query(request, query)
+            if kept is not None:
+                key = _page_key(request, kept)
+                current, page = _lookup(key)
+                now = timezone.now()
+                if current is not None and _served(page, current, now):
+                    return page.response(request, now, "HIT")
+                request.page_cache_lookup = (key, current, page)
+        return self.get_response(request)
+
+
 def cached_page(view=None, *, query=()):
     """Serve `view` to anonymous readers from the page cache; `query`: the parameters it reads (("page",))."""
 
@@ -337,14 +331,16 @@ def cached_page(view=None, *, query=()):
             if not _enabled():
                 return view(request, *args, **kwargs)
             kept = None if _personal(request) else _cache_query(request, query)
-            current = generation() if kept is not None else None
-            if current is None:
+            if kept is None:
                 return _bypass(_rendered(view(request, *args, **kwargs)))
             request.GET = kept  # the view sees exactly what the key holds
-            key = _page_key(current, request, kept)
+            key = _page_key(request, kept)
+            looked_up = getattr(request, "page_cache_lookup", None)
+            current, page = looked_up[1:] if looked_up and looked_up[0] == key else _lookup(key)
+            if current is None:
+                return _bypass(_rendered(view(request, *args, **kwargs)))
             now = timezone.now()
-            page = _get(key)
-            if isinstance(page, CachedPage) and page.expires > now:
+            if _served(page, current, now):
                 return page.response(request, now, "HIT")
             publish_due_changes(current, now)
             response = _rendered(view(request, *args, **kwargs))
@@ -353,10 +349,11 @@ def cached_page(view=None, *, query=()):
             lifetime = page_lifetime(current, now)
             if lifetime < 1:
                 return _bypass(response)
-            page = CachedPage.from_response(response, now, lifetime)
+            page = CachedPage.from_response(response, now, lifetime, current)
             _set(key, page, lifetime)
             return page.response(request, now, "MISS")
 
+        cached_view.page_cache_query = tuple(query)
         return cached_view
 
     return decorator(view) if view is not None else decorator

@@ -8,7 +8,8 @@ Both cost the same however large the archive grows (migration 0010 holds the ind
   written stories of each of the story's tags and regions (read backwards from an index on
   the link table) and the CANDIDATES newest of its channel, each part an index scan that
   stops after CANDIDATES rows (`_candidates`). Only those few hundred are scored, in the
-  same query: a shared tag 4, a shared region 2, the same channel 1, then recency. Scoring
+  same query (shared tags and regions counted by index probes, not a join): a shared tag 4,
+  a shared region 2, the same channel 1, then recency. Scoring
   the whole archive would differ only where an old story shares more than every newer
   candidate, and an old story is the weaker suggestion anyway. Precomputing the lists on
   save was the other option; it was not taken, as a story's list must also follow the
@@ -17,12 +18,13 @@ Both cost the same however large the archive grows (migration 0010 holds the ind
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models
-from django.db.models import Q, Subquery
+from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from taggit.models import TaggedItem
 
 from articles.models import Article
 
-CANDIDATES = 200
+CANDIDATES = 100
 
 
 def article_page(article):
@@ -63,11 +65,13 @@ def related(article, limit=5):
     candidates = _candidates(tag_ids, region_ids, article.channel_id)
     if candidates is None:
         return Article.objects.none()
-    score = (
-        models.Count("tags", filter=Q(tags__in=tag_ids), distinct=True) * 4
-        + models.Count("regions", filter=Q(regions__in=region_ids), distinct=True) * 2
-        + models.Case(models.When(channel_id=article.channel_id, then=1), default=0)
-    )
+    # Shared tags and regions are counted by correlated subqueries on the link tables' indexes,
+    # one probe per candidate: a join there would make PostgreSQL hash the whole link table.
+    score = models.Case(models.When(channel_id=article.channel_id, then=1), default=0)
+    if tag_ids:
+        score += _shared(_tagged_articles().filter(tag_id__in=tag_ids), "object_id") * 4
+    if region_ids:
+        score += _shared(Article.regions.through.objects.filter(region_id__in=region_ids), "article_id") * 2
     return (
         Article.objects.published()
         .filter(pk__in=candidates)
@@ -76,6 +80,17 @@ def related(article, limit=5):
         .only("id", "title", "publish_at")
         .order_by("-score", "-publish_at", "-id")[:limit]
     )
+
+
+def _tagged_articles():
+    return TaggedItem.objects.filter(content_type=ContentType.objects.get_for_model(Article))
+
+
+def _shared(links, story_field):
+    """How many of `links` (rows of a link table) point at the outer story."""
+    count = links.filter(**{story_field: OuterRef("pk")}).order_by().values(story_field)
+    count = count.annotate(n=models.Count("*")).values("n")
+    return Coalesce(Subquery(count, output_field=models.IntegerField()), 0)
 
 
 def _candidates(tag_ids, region_ids, channel_id):
@@ -88,7 +103,7 @@ def _candidates(tag_ids, region_ids, channel_id):
     the channel's part below still brings the newest.) The channel's CANDIDATES newest come
     from its publication-order index. Unpublished ones are dropped when scored.
     """
-    tagged = TaggedItem.objects.filter(content_type=ContentType.objects.get_for_model(Article))
+    tagged = _tagged_articles()
     links = Article.regions.through.objects
     parts = [tagged.filter(tag_id=pk).order_by("-object_id").values("object_id") for pk in tag_ids]
     parts += [links.filter(region_id=pk).order_by("-article_id").values("article_id") for pk in region_ids]

@@ -1,12 +1,12 @@
 """Chinese full-text search: segmentation, documents, queries and snippets.
 
-`search(queryset, q)` narrows and ranks; `paginate` pages the results with their total in
-one scan; `highlight` writes the snippets; `documents` keeps each article's search document
+`search(queryset, q)` narrows and ranks; `paging` serves a page of results at a bounded cost
+(the newest matches ranked, hot pages kept); `highlight` writes the snippets; `documents` keeps each article's search document
 current. See the modules for how each part works.
 """
 
 from articles.search.highlight import highlight
-from articles.search.query import index_scans, paginate, search, uses_postgres
+from articles.search.query import index_scans, search, uses_postgres
 from articles.search.segmentation import MAX_QUERY_LENGTH, query_terms
 
-__all__ = ["MAX_QUERY_LENGTH", "highlight", "index_scans", "paginate", "query_terms", "search", "uses_postgres"]
+__all__ = ["MAX_QUERY_LENGTH", "highlight", "index_scans", "query_terms", "search", "uses_postgres"]

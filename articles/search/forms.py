@@ -70,6 +70,17 @@ class SearchForm(forms.Form):
             self.cleaned_data.get(name) for name in ("region", "channel", "industry", "date_from", "date_to")
         )
 
+    @property
+    def filter_key(self):
+        """The valid filters as text: what, besides the words, a page of results depends on."""
+        data = getattr(self, "cleaned_data", {})
+        parts = []
+        for name in ("region", "channel", "industry", "date_from", "date_to"):
+            value = data.get(name)
+            if value:
+                parts.append(f"{name}={getattr(value, 'slug', value)}")
+        return "&".join(parts)
+
     def filter(self, queryset):
         """Apply the valid filters; invalid ones are reported on the form and ignored."""
         data = getattr(self, "cleaned_data", {})

@@ -1,20 +1,17 @@
-"""Finding stories: the tsquery built from the reader's words, ranking and pagination.
+"""Finding stories: the tsquery built from the reader's words, and ranking.
 
 On PostgreSQL the weighted, jieba-segmented document (`articles.search.documents`) is
 matched through its GIN index and ranked on its small head; on SQLite the same query runs
-as a simpler, correct and slower LIKE match.
+as a simpler, correct and slower LIKE match. Pages of results: `articles.search.paging`.
 """
 
 from contextlib import contextmanager
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.core.paginator import Page, Paginator
 from django.db import connection, models, transaction
-from django.db.models import Count, F, Q, Window
+from django.db.models import F, Q
 
 from articles.search.segmentation import bigrams, is_word, lexemes, query_terms
-
-MAX_PAGE = 100_000
 
 
 def _lexeme(word, prefix=False):
@@ -58,54 +55,32 @@ def uses_postgres():
     return connection.vendor == "postgresql"
 
 
+def matching(queryset, q):
+    """(the stories of `queryset` matching `q`, unordered; the SearchQuery) on PostgreSQL.
+
+    (queryset.none(), None) when `q` holds no word PostgreSQL can index.
+    """
+    text = tsquery(query_terms(q))
+    if not text:
+        return queryset.none(), None
+    query = SearchQuery(text, search_type="raw", config="simple")
+    return queryset.filter(search_document=query), query
+
+
 def search(queryset, q):
     """Narrow `queryset` to stories matching `q`, most relevant first, newest as tie-break."""
     groups = query_terms(q)
     if not groups:
         return queryset.none()
     if uses_postgres():
-        text = tsquery(groups)
-        if not text:
-            return queryset.none()
-        query = SearchQuery(text, search_type="raw", config="simple")
+        found, query = matching(queryset, q)
+        if query is None:
+            return found
         # The GIN index finds matches in the whole document; the rank reads only the
         # small head (title and tags weigh most, then summary and regions; a match in the
         # body alone ranks by recency). alias(), not annotate(): a count skips the rank.
-        return (
-            queryset.filter(search_document=query)
-            .alias(rank=SearchRank(F("search_head"), query))
-            .order_by("-rank", "-publish_at", "-id")
-        )
+        return found.alias(rank=SearchRank(F("search_head"), query)).order_by("-rank", "-publish_at", "-id")
     return _like_search(queryset, groups)
-
-
-def paginate(results, number, per_page):
-    """The page of `results` numbered `number` (get_page semantics) and the total, in one scan.
-
-    The total rides along as count(*) OVER () on the narrow id list, so the matches are
-    found and ranked once; a second query loads the page's stories by id.
-    """
-    try:
-        # Capped so the OFFSET stays a valid bigint; past the end falls back to the last page.
-        number = min(max(int(number), 1), MAX_PAGE)
-    except (TypeError, ValueError):
-        number = 1
-    paginator = Paginator(results, per_page)
-
-    def ids_and_total(n):
-        window = results.annotate(total=Window(Count("pk"))).values_list("pk", "total")
-        return list(window[(n - 1) * per_page : n * per_page])
-
-    rows = ids_and_total(number)
-    if rows:
-        paginator.count = rows[0][1]
-    else:
-        paginator.count = results.count()
-        if number > 1 and paginator.count:
-            number = paginator.num_pages
-            rows = ids_and_total(number)
-    by_id = results.model.objects.for_listing().in_bulk([pk for pk, _ in rows])
-    return Page([by_id[pk] for pk, _ in rows if pk in by_id], number, paginator)
 
 
 @contextmanager

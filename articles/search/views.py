@@ -12,7 +12,8 @@ def search_results(request):
     form = SearchForm(request.GET or None)
     form.is_valid()
     q = form.cleaned_data.get("q", "") if form.is_bound else ""
-    page = results_page(form.filter(Article.objects.published().for_listing()), q, request.GET.get("page"))
+    articles = form.filter(Article.objects.published().for_listing())
+    page = results_page(articles, q, request.GET.get("page"), filters=form.filter_key)
     context = {
         "form": form,
         "q": q,

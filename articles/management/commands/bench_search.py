@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.db.models import Q
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 from psycopg2.extras import execute_values
 
@@ -49,14 +49,20 @@ class Command(BaseCommand):
         self.stdout.write(f"数据：{total:,} 篇已发布文章（PostgreSQL {connection.pg_version // 10000}）")
         client = Client(HTTP_HOST="localhost")
         for q in queries:
-            engine, sql_ms, hits = self._time_page(client, q, runs)
+            # Cold: every request searches (the kept pages of articles.search.paging are off);
+            # hot: as readers are served, a first page asked for again comes from the cache.
+            with override_settings(SEARCH_RESULTS_SECONDS=0):
+                cold, sql_ms, hits = self._time_page(client, q, runs)
+            hot, _, _ = self._time_page(client, q, runs)
             ilike, ilike_hits = self._time_ilike(q, runs)
             self.stdout.write(
-                f"查询“{q}”：分词+GIN 页面 p50 {engine[0]:.1f} ms，p95 {engine[1]:.1f} ms"
-                f"（其中 SQL p95 {sql_ms:.1f} ms，命中 {hits:,} 篇）；"
+                f"查询“{q}”（命中 {hits:,} 篇）：首页 p50 {hot[0]:.1f} ms，p95 {hot[1]:.1f} ms；"
+                f"不用结果缓存 p50 {cold[0]:.1f} ms，p95 {cold[1]:.1f} ms（其中 SQL p95 {sql_ms:.1f} ms）；"
                 f"ILIKE 基线首页 p50 {ilike[0]:.1f} ms，p95 {ilike[1]:.1f} ms（命中 {ilike_hits:,} 篇）"
             )
-        self.stdout.write("目标：两字查询（如“亦庄”）首页 p95 < 50 ms。")
+        self.stdout.write(
+            "目标：两字查询（如“亦庄”）首页 p95 < 50 ms；常见词（如“生物医药”，约三分之一的文章）p95 < 80 ms。"
+        )
 
     def _time_page(self, client, q, runs):
         client.get("/search/", {"q": q})  # warm: jieba, caches, plans
