@@ -21,7 +21,7 @@ if command -v pyenv >/dev/null 2>&1; then \
 exit 1
 endef
 
-.PHONY: run test lint format check bench bench-bakerydemo install clean
+.PHONY: run serve test lint format check bench bench-bakerydemo install clean
 
 $(VENV)/.installed: pyproject.toml
 	@if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
@@ -45,6 +45,12 @@ run: install
 	$(MANAGE) ensure_admin --demo-staff
 	@echo "打开 http://127.0.0.1:$(PORT)/ 浏览网站，http://127.0.0.1:$(PORT)/admin/ 进入编辑后台。"
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+# The production configuration on 127.0.0.1:$(PORT): DEBUG=0, check --deploy, migrate, collectstatic,
+# gunicorn (workers from the cores) and the task worker side by side; Ctrl-C stops both. Secrets
+# are generated once into .serve.env; any variable in the environment wins (README, "Production").
+serve: install
+	DEBUG=0 $(PY) -m newsportal.serve --port $(PORT)
 
 # The suite runs on every core (pytest-xdist), a test file per worker at a time; PYTEST_ARGS=-n0
 # runs it in one process (e.g. to use a debugger).
@@ -71,6 +77,15 @@ BENCH_ARTICLES ?= 100000
 # bench_pages also fills and times <database>_demo (load_demo) and <database>_small (1,000 stories).
 BENCH_PAGE_RUNS ?= 30
 
+# bench_search and bench_pages time pages in the production configuration (DEBUG off, manifest
+# static files, Redis), as bench/load.py serves them; the secrets are throwaway ones for the run.
+BENCH_STATIC_ROOT ?= /tmp/newsportal-bench-static
+BENCH_ENV = DJANGO_SETTINGS_MODULE=bench.settings BENCH_STATIC_ROOT="$(BENCH_STATIC_ROOT)" DEBUG=0 \
+  SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" ALLOWED_HOSTS=localhost,127.0.0.1 \
+  SITE_URL=https://bench.example.cn EMAIL_HOST=127.0.0.1 INSECURE_HTTP=1 LOG_LEVEL=WARNING \
+  REDIS_URL="$${BENCH_REDIS_URL:-redis://127.0.0.1:6379/12}" CACHE_KEY_PREFIX=newsportal-bench-pages \
+  DATABASE_URL="$(BENCH_DATABASE_URL)"
+
 bench: install
 	@$(PY) -c "import psycopg2, sys; from urllib.parse import urlparse; u = urlparse(sys.argv[1]); \
 	  c = psycopg2.connect(host=u.hostname, port=u.port or 5432, user=u.username or 'postgres', dbname='postgres'); \
@@ -79,8 +94,9 @@ bench: install
 	  cur.fetchone() or cur.execute(f\"CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'\")" \
 	  "$(BENCH_DATABASE_URL)"
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(MANAGE) migrate --noinput -v0
-	DATABASE_URL="$(BENCH_DATABASE_URL)" $(MANAGE) bench_search --articles $(BENCH_ARTICLES)
-	DATABASE_URL="$(BENCH_DATABASE_URL)" $(MANAGE) bench_pages --runs $(BENCH_PAGE_RUNS)
+	$(BENCH_ENV) $(MANAGE) collectstatic --noinput -v0
+	$(BENCH_ENV) $(MANAGE) bench_search --articles $(BENCH_ARTICLES)
+	$(BENCH_ENV) $(MANAGE) bench_pages --runs $(BENCH_PAGE_RUNS)
 	$(PY) bench/load.py --database-url "$(BENCH_DATABASE_URL)"
 
 # Wagtail's bakerydemo set up under /tmp/bakerydemo (BAKERYDEMO_DIR) and measured beside bench/load.py's pages.

@@ -12,6 +12,8 @@ from django.contrib.auth.forms import AdminPasswordChangeForm, SetUnusablePasswo
 from django.utils.functional import lazy
 from django.utils.html import format_html
 
+from newsportal import task_admin  # noqa: F401  (the task queue's admin, 后台任务 › 任务)
+
 
 def _usable_password_help():
     return format_html(

@@ -1,4 +1,7 @@
-"""Hostile query strings, stopped before they reach a view and crash it on the way to the database.
+"""Hostile query strings stopped before they reach a view; a database outage answered with a 503.
+
+`DatabaseUnavailableMiddleware` (at the end of this module) turns a view's failure to reach the
+database into the Chinese 503 page with Retry-After.
 
 `HostileInputMiddleware` owns two rules.
 
@@ -24,16 +27,23 @@ list again, unfiltered, with `?e=1`.
 """
 
 import datetime
+import logging
+import threading
+import time
 from urllib.parse import urlencode
 
 from django.contrib.admin.views.main import ERROR_FLAG
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import validate_ipv46_address
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.db.models import GenericIPAddressField
 from django.db.models.constants import LOOKUP_SEP
-from django.http import HttpResponseBadRequest, HttpResponseRedirect, QueryDict
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseRedirect, QueryDict
+from django.template import loader
+from django.utils.cache import add_never_cache_headers
+
+logger = logging.getLogger(__name__)
 
 NUL = "\x00"
 
@@ -166,3 +176,87 @@ def _is_ip_address(text):
     except ValidationError:
         return False
     return True
+
+
+# ----- the database unreachable -----
+
+# What a reader is told to wait before trying again, in seconds.
+RETRY_AFTER_SECONDS = 30
+# At most one logged traceback per process in this many seconds while the database is down.
+LOG_INTERVAL_SECONDS = 60
+# SQLite's "cannot reach the file now" (not "no such table", a bug that stays a 500).
+_SQLITE_UNAVAILABLE = ("SQLITE_CANTOPEN", "SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_IOERR", "SQLITE_NOMEM")
+# SQLSTATE classes the server answers with when it cannot serve: connection exception,
+# insufficient resources (too many connections, disk full), operator intervention (shutting
+# down, starting up, statement timeout).
+_SQLSTATE_UNAVAILABLE = ("08", "53", "57")
+
+
+def database_unavailable(exc):
+    """Is `exc` the database being unreachable or unable to serve, rather than a bug in a query?
+
+    InterfaceError (a connection that is gone); OperationalError from a failed connect or a lost
+    connection (no SQLSTATE: the server never answered), or with a SQLSTATE or SQLite code that
+    says the server or file cannot serve now. Errors in the query itself stay 500s.
+    """
+    if isinstance(exc, InterfaceError):
+        return True
+    if not isinstance(exc, OperationalError):
+        return False
+    cause = exc.__cause__
+    sqlstate = getattr(cause, "pgcode", None) or getattr(cause, "sqlstate", None)  # psycopg2, psycopg 3
+    if sqlstate:
+        return sqlstate[:2] in _SQLSTATE_UNAVAILABLE
+    sqlite_error = getattr(cause, "sqlite_errorname", None)
+    if sqlite_error:
+        return sqlite_error.startswith(_SQLITE_UNAVAILABLE)
+    return True
+
+
+def database_unavailable_response():
+    """The Chinese 503 page with Retry-After, rendered without a request context or the database."""
+    response = HttpResponse(loader.get_template("503.html").render(), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    add_never_cache_headers(response)  # no front cache may keep the outage
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A view that cannot reach the database answers the 503 page (a front cache or the page
+    cache still serves what it holds). Last in MIDDLEWARE, so it sees the view's exception first.
+
+    An exception raised by another middleware (a signed-in user's session read) never reaches
+    process_exception: the 500 handler (newsportal.views.server_error) may answer it with
+    `database_unavailable_response()` when `database_unavailable(sys.exception())`.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not database_unavailable(exception):
+            return None
+        _log_outage(request, exception)
+        return database_unavailable_response()
+
+
+_last_logged = None
+_log_lock = threading.Lock()
+
+
+def _log_outage(request, exc):
+    global _last_logged
+    now = time.monotonic()
+    with _log_lock:
+        if _last_logged is not None and now - _last_logged < LOG_INTERVAL_SECONDS:
+            return
+        _last_logged = now
+    logger.error(
+        "Database unavailable: %s %s answered 503 (logged at most once a minute).",
+        request.method,
+        request.path,
+        exc_info=exc,
+    )

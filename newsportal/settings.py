@@ -14,6 +14,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from newsportal.env import database_config, env_bool, env_int, env_list, env_str, env_url
+from newsportal.observability import init_sentry, logging_config
+from newsportal.storage import file_storages, media_origins
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -50,6 +52,7 @@ INSTALLED_APPS = [
     "newsportal.signin.apps.LockoutConfig",  # django-axes, under a Chinese name
     "django_otp",
     "newsportal.signin.apps.TOTPConfig",  # django_otp.plugins.otp_totp, under a Chinese name
+    "newsportal.apps.TaskQueueConfig",  # django-tasks-db (the task queue), under a Chinese name
     "newsportal",  # the back office's Chinese where Django hard-codes English
     "newsportal.signin",
     "articles",
@@ -57,11 +60,18 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id and one log line per request, timed over everything below.
+    "newsportal.observability.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "newsportal.headers.SecurityHeadersMiddleware",  # before WhiteNoise: static files get them too
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # brotli or gzip for text responses; after WhiteNoise, which serves static files pre-compressed.
     "newsportal.compression.CompressionMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Page cache hits for anonymous readers are answered here, with the headers above and none of
+    # the session, CSRF or sign-in work below (articles.reading.cache).
+    "articles.reading.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "newsportal.middleware.HostileInputMiddleware",
@@ -71,10 +81,10 @@ MIDDLEWARE = [
     "newsportal.signin.middleware.SecondFactorMiddleware",
     "axes.middleware.AxesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Publishes scheduled changes to live stories without a cron job (see articles.newsroom.drafts).
     "articles.newsroom.drafts.ScheduledChangesMiddleware",
+    # Last, so its process_exception sees a view's exception first: the database unreachable is a 503.
+    "newsportal.middleware.DatabaseUnavailableMiddleware",
 ]
 # Seconds between two looks for due scheduled changes in each process; 0 turns the look off
 # (when `manage.py publish_scheduled_changes` runs from a scheduler instead).
@@ -107,7 +117,9 @@ _redis_url = env_url("REDIS_URL", {"redis", "rediss", "unix"})
 if _redis_url:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache with short timeouts, where Redis being down is a cache miss
+            # (a circuit breaker spares each request the timeout; see newsportal.cache).
+            "BACKEND": "newsportal.cache.ResilientRedisCache",
             "LOCATION": _redis_url,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "newsportal"),
         }
@@ -136,13 +148,16 @@ TAGGIT_STRING_FROM_TAGS = "articles.content.tags.edit_string_for_tags"
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 # Files that must never be reachable through MEDIA_URL (submission attachments).
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private_media")))
+# Public media ("default") and private files ("private") on local disk, or in an S3-compatible
+# bucket when S3_BUCKET is set (newsportal.storage; README "Storage and backups").
+_FILE_STORAGES, MEDIA_URL = file_storages()
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(BASE_DIR / "backups")))
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **_FILE_STORAGES,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -152,9 +167,26 @@ STORAGES = {
     },
 }
 
-# Background work (search documents, image renditions, e-mails) goes through django.tasks:
-# run in-process by default; production may name a worker backend's class here.
-TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")}}
+# ---------- Background work (README: "Background tasks"; newsportal.tasks, newsportal.worker) ----------
+# E-mails, image renditions, search documents and view-count flushes go through django.tasks.
+# TASKS_BACKEND=immediate (development, tests) runs them in-process; =database queues them in the
+# database (django-tasks-db) for `manage.py worker` processes on any machine, retried with backoff.
+_TASK_BACKENDS = {
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+_task_backend = env_str("TASKS_BACKEND", "immediate").strip()
+if _task_backend not in {*_TASK_BACKENDS, *_TASK_BACKENDS.values()}:  # a class path: the older spelling
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be immediate or database; got {_task_backend!r}.")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS.get(_task_backend, _task_backend)}}
+# A failed task runs again after 30 s, 1 min, 2 min … (at most an hour apart) until it has run
+# TASKS_MAX_ATTEMPTS times; then it stays failed, for staff to retry (重试) in the admin.
+TASKS_MAX_ATTEMPTS = env_int("TASKS_MAX_ATTEMPTS", 10, minimum=1)
+TASKS_RETRY_DELAY_SECONDS = env_int("TASKS_RETRY_DELAY_SECONDS", 30, minimum=1)
+TASKS_RETRY_MAX_DELAY_SECONDS = env_int("TASKS_RETRY_MAX_DELAY_SECONDS", 3600, minimum=1)
+# How often the workers, between them, publish due scheduled changes (the view-count flush
+# follows VIEW_COUNT_FLUSH_SECONDS below).
+WORKER_SCHEDULED_CHANGES_SECONDS = env_int("WORKER_SCHEDULED_CHANGES_SECONDS", 60, minimum=1)
 
 # ---------- HTTPS and security headers (README: "TLS and proxies") ----------
 # A strict Content Security Policy: no inline script or style anywhere. The nonce is for the back
@@ -164,7 +196,7 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:"],
+    "img-src": [CSP.SELF, "data:", *media_origins(MEDIA_URL)],  # the bucket, with S3 media
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],
@@ -233,6 +265,8 @@ if BEHIND_TLS_PROXY:
 HEALTHZ_TOKEN = env_str("HEALTHZ_TOKEN")
 if HEALTHZ_TOKEN and len(HEALTHZ_TOKEN) < 32:
     raise ImproperlyConfigured("HEALTHZ_TOKEN must be at least 32 characters long (or unset).")
+# The task worker check fails when no worker has beaten for this long (they beat every 10 s).
+HEALTHZ_WORKER_STALE_SECONDS = env_int("HEALTHZ_WORKER_STALE_SECONDS", 60, minimum=1)
 
 # E-mail through Django 6.1's MAILERS: the console in development, SMTP from the environment
 # in production (EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS/SSL).
@@ -288,6 +322,9 @@ if not DEBUG:
 
 # Listing pages show this many stories per page.
 ARTICLES_PER_PAGE = env_int("ARTICLES_PER_PAGE", 20, minimum=1)
+# A page of search results is kept this long at most (less when a scheduled story is due sooner;
+# any change readers could see starts afresh): articles.search.paging. 0 turns that off.
+SEARCH_RESULTS_SECONDS = env_int("SEARCH_RESULTS_SECONDS", 300, minimum=0)
 
 # ---------- Page cache (README: "Page cache"; articles.reading.cache) ----------
 # Anonymous readers' pages are kept this long in CACHES["default"] at most (less when a scheduled
@@ -315,20 +352,13 @@ ARTICLE_PREVIEW_HOURS = env_int("ARTICLE_PREVIEW_HOURS", 72, minimum=1)
 # Views (浏览次数) wait in the cache and reach the database at most this often (articles.reading.view_counts).
 VIEW_COUNT_FLUSH_SECONDS = env_int("VIEW_COUNT_FLUSH_SECONDS", 60, minimum=1)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # One line per task state change, or per sign-in (axes keeps those in its access log), is
-    # noise at INFO; failures and lockouts still surface. pypdf warns about every flaw of a
-    # refused upload: a hostile file must not flood the log.
-    "loggers": {
-        "django.tasks": {"level": "WARNING"},
-        "axes": {"level": "WARNING"},
-        "pypdf": {"level": "ERROR"},
-    },
-}
+# ---------- Logs and error reports (newsportal.observability; README "Production (make serve)") ----------
+# One JSON object per line on stderr in production, a readable line in development (LOG_FORMAT
+# json|text); each request's line and every record logged during it carry its X-Request-ID.
+LOGGING = logging_config(level=env_str("LOG_LEVEL", "INFO"), log_format=env_str("LOG_FORMAT"), debug=DEBUG)
+# Errors go to Sentry (or a self-hosted one) only when SENTRY_DSN is set; SENTRY_ENVIRONMENT,
+# SENTRY_RELEASE and SENTRY_TRACES_SAMPLE_RATE (default 0: no performance tracing) refine it.
+init_sentry(debug=DEBUG)
 
 # Development serves static files straight from the finders (no collectstatic).
 if DEBUG:

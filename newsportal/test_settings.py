@@ -11,6 +11,10 @@ import os
 # secrets nor quietly test another configuration. DATABASE_URL and REDIS_URL still apply (CI runs
 # the suite again on PostgreSQL with Redis as the cache).
 os.environ["DEBUG"] = "1"
+# Files go to temporary folders on disk (tests/conftest.py): an S3_* configuration left in the shell
+# must not send them to a bucket. The S3 tests configure their own (tests/s3.py).
+for _name in [name for name in os.environ if name.startswith("S3_")]:
+    del os.environ[_name]
 
 from newsportal.settings import *  # noqa: E402, F403
 

@@ -14,6 +14,7 @@ from django.utils.functional import classproperty
 
 from newsportal.fields import staff_member
 from submissions import deadlines
+from submissions.ratelimit_models import RateLimitCounter  # noqa: F401 (the cache-down rate-limit counts)
 from submissions.storage import private_storage
 
 

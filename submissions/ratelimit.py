@@ -1,13 +1,24 @@
-"""Per-client rate limits kept in the shared cache (so every web process sees the same counts)."""
+"""Per-client rate limits kept in the shared cache (so every web process sees the same counts).
+
+While the cache cannot be reached (newsportal.cache.CacheUnavailable) the same limits are counted
+in the database (submissions.ratelimit_models), so an outage neither fails the forms nor lets a
+client post without limit. The two counts are not merged: a client may get up to one limit in
+each during the window in which the cache goes down or comes back.
+"""
 
 from django.conf import settings
 from django.core.cache import cache
 
+from newsportal.cache import CacheUnavailable, strict
+from submissions.ratelimit_models import RateLimitCounter
+
 
 class RateLimit:
-    """At most `limit` hits per `window` seconds per client; the window starts at the first hit.
+    """At most `limit` hits per `window` seconds per client.
 
-    Limits are read from settings at each use, so tests and deployments can change them.
+    In the cache the window starts at the client's first hit; in the database (cache down) it is
+    a fixed window. Limits are read from settings at each use, so tests and deployments can
+    change them.
     """
 
     def __init__(self, name, limit_setting, window_setting):
@@ -27,15 +38,28 @@ class RateLimit:
         return f"ratelimit:{self.name}:{ident}"
 
     def exceeded(self, ident):
-        return (cache.get(self._key(ident)) or 0) >= self.limit
+        key = self._key(ident)
+        try:
+            hits = strict(cache).get(key) or 0
+        except CacheUnavailable:
+            hits = RateLimitCounter.objects.hits(key, self.window)
+        return hits >= self.limit
 
     def hit(self, ident):
+        """Count one hit; return the client's hits in the window, this one included."""
         key = self._key(ident)
-        cache.add(key, 0, self.window)
         try:
-            return cache.incr(key)
+            return self._hit_cache(key)
+        except CacheUnavailable:
+            return RateLimitCounter.objects.hit(key, self.window)
+
+    def _hit_cache(self, key):
+        store = strict(cache)
+        store.add(key, 0, self.window)
+        try:
+            return store.incr(key)
         except ValueError:  # expired between add() and incr()
-            cache.set(key, 1, self.window)
+            store.set(key, 1, self.window)
             return 1
 
 

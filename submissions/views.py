@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -9,6 +8,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 
 from newsportal.clients import client_ip
+from newsportal.storage import private_file_response
 from submissions import ratelimit, services, tracking
 from submissions.forms import ContactForm, ContributionForm, EntryRequestForm, TrackForm
 from submissions.models import Attachment
@@ -133,10 +133,6 @@ def download_attachment(request, pk):
     meta = attachment.content_type.model_class()._meta
     if not request.user.has_perm(f"{meta.app_label}.view_{meta.model_name}"):
         raise PermissionDenied
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("附件文件不存在。") from None
-    return FileResponse(
-        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.mime_type
+    return private_file_response(
+        request, attachment.file, filename=attachment.original_name, content_type=attachment.mime_type
     )

@@ -1,9 +1,16 @@
-"""/healthz: ok or error for anyone; which check failed, and how, only for staff and token holders."""
+"""/healthz: ok or error for anyone; which check failed, and how, only for staff and token holders.
+
+Checks: the database, the cache, file storage and, when tasks wait for a worker, its heartbeat.
+"""
+
+import datetime
 
 import pytest
 from django.core.cache import caches
 from django.db import connection
+from django.utils import timezone
 
+from newsportal.models import WorkerHeartbeat
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -30,6 +37,26 @@ def broken_cache(monkeypatch):
         raise ConnectionError("cache down")
 
     monkeypatch.setattr(type(caches["default"]), "set", refuse)
+
+
+@pytest.fixture
+def queued_tasks(settings):
+    """Tasks wait in the database for `manage.py worker`, as in production."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def worker_beat(seconds_ago):
+    now = timezone.now()
+    WorkerHeartbeat.objects.create(
+        worker_id=f"web1-4242-{seconds_ago}",
+        host="web1",
+        pid=4242,
+        started_at=now - datetime.timedelta(hours=1),
+        seen_at=now - datetime.timedelta(seconds=seconds_ago),
+    )
+
+
+ALL_WELL = {"database": "ok", "cache": "ok", "storage": "ok", "worker": "not used"}
 
 
 @pytest.fixture
@@ -61,25 +88,82 @@ def test_anyone_learns_only_that_something_failed(client):
 def test_a_token_holder_sees_which_check_failed_and_how(client):
     response = client.get("/healthz", **with_token())
     assert response.status_code == 503
-    assert response.json() == {"status": "error", "database": "error: OperationalError", "cache": "ok"}
+    assert response.json() == {**ALL_WELL, "status": "error", "database": "error: OperationalError"}
 
 
 @pytest.mark.usefixtures("broken_cache")
 def test_a_token_holder_sees_a_failing_cache(client):
     response = client.get("/healthz", **with_token())
     assert response.status_code == 503
-    assert response.json() == {"status": "error", "database": "ok", "cache": "error: ConnectionError"}
+    assert response.json() == {**ALL_WELL, "status": "error", "cache": "error: CacheUnavailable"}
 
 
 def test_a_token_holder_sees_each_check_when_all_is_well(client):
-    assert client.get("/healthz", **with_token()).json() == {"status": "ok", "database": "ok", "cache": "ok"}
+    response = client.get("/healthz", **with_token())
+    assert response.status_code == 200
+    assert response.json() == {**ALL_WELL, "status": "ok"}
+
+
+def test_uploads_that_cannot_be_stored_fail_the_storage_check(client, settings, tmp_path):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the media folder should be")
+    settings.MEDIA_ROOT = blocked
+    response = client.get("/healthz", **with_token())
+    assert response.status_code == 503
+    assert response.json()["storage"].startswith("error: default: ")
+    assert client.get("/healthz").json() == {"status": "error"}
+
+
+@pytest.mark.usefixtures("queued_tasks")
+def test_a_worker_that_beat_recently_is_ok(client):
+    worker_beat(seconds_ago=5)
+    response = client.get("/healthz", **with_token())
+    assert response.status_code == 200
+    assert response.json() == {**ALL_WELL, "status": "ok", "worker": "ok"}
+
+
+@pytest.mark.usefixtures("queued_tasks")
+def test_a_worker_silent_past_the_limit_is_an_error(client, settings):
+    settings.HEALTHZ_WORKER_STALE_SECONDS = 60
+    worker_beat(seconds_ago=95)
+    response = client.get("/healthz", **with_token())
+    assert response.status_code == 503
+    assert response.json()["worker"] == "error: last heartbeat 95 s ago"
+    assert client.get("/healthz").json() == {"status": "error"}
+
+
+@pytest.mark.usefixtures("queued_tasks")
+def test_the_newest_of_several_workers_counts(client):
+    worker_beat(seconds_ago=3600)
+    worker_beat(seconds_ago=2)
+    assert client.get("/healthz", **with_token()).json()["worker"] == "ok"
+
+
+@pytest.mark.usefixtures("queued_tasks")
+def test_tasks_waiting_for_a_worker_that_never_started_is_an_error(client):
+    response = client.get("/healthz", **with_token())
+    assert response.status_code == 503
+    assert response.json()["worker"] == "error: no heartbeat yet"
+
+
+@pytest.mark.usefixtures("queued_tasks", "broken_database")
+def test_without_the_database_the_worker_cannot_be_vouched_for(client):
+    body = client.get("/healthz", **with_token()).json()
+    assert body["worker"] == "error: OperationalError"
+
+
+def test_tasks_run_in_process_need_no_worker(client):
+    worker_beat(seconds_ago=10_000)  # an old worker's row says nothing when none is used
+    response = client.get("/healthz", **with_token())
+    assert response.status_code == 200
+    assert response.json()["worker"] == "not used"
 
 
 @pytest.mark.usefixtures("broken_cache")
 def test_staff_see_which_check_failed(staff_client):
     response = staff_client.get("/healthz")
     assert response.status_code == 503
-    assert response.json() == {"status": "error", "database": "ok", "cache": "error: ConnectionError"}
+    assert response.json() == {**ALL_WELL, "status": "error", "cache": "error: CacheUnavailable"}
 
 
 def test_staff_cannot_be_recognised_without_the_database_but_still_learn_it_failed(staff_client, broken_database):

@@ -2,7 +2,9 @@
 
 - The menus (channels and districts) are on every page and change rarely: they are kept in
   the shared cache and invalidated whenever a region or channel is saved or deleted, so
-  pages do not spend queries on them.
+  pages do not spend queries on them. With the cache down (newsportal.cache: a miss) they
+  are read from the database on each page. An invalidation lost to an outage is logged and
+  bounded by TIMEOUT: the menus are right again at most that long after the cache is back.
 - The side-bar month list (按月归档) is read from the database on each page, a loose index
   scan (`ArticleQuerySet.latest_months`) of a dozen probes however many stories there are,
   so it is always right about scheduled and expired stories without a cache to invalidate.
@@ -18,11 +20,14 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 
 from articles.models import Article, Channel, Region
+from newsportal.cache import CacheUnavailable, strict
 
 logger = logging.getLogger(__name__)
 
 CACHE_KEY = "articles:navigation:v1"
-TIMEOUT = 60 * 60
+# Short enough that menus missing an invalidation (the cache was down when a channel was
+# saved) heal soon after it returns; two small queries every ten minutes cost nothing.
+TIMEOUT = 10 * 60
 ARCHIVE_MONTHS = 12
 MAX_PAGES = 50
 
@@ -34,18 +39,29 @@ def build():
 
 
 def get():
+    """The menus: from the cache, or built from the database (and cached) when it misses.
+
+    The production backend answers a miss while Redis is down (and logs the outage once);
+    any other backend's failure costs the two queries too, never the page.
+    """
     try:
         return cache.get_or_set(CACHE_KEY, build, TIMEOUT)
-    except Exception:  # the cache server down costs a query, never the page
-        logger.warning("Navigation cache unavailable", exc_info=True)
+    except Exception as exc:
+        logger.warning("Navigation cache unavailable: %r", exc)
         return build()
 
 
 def invalidate():
     try:
-        cache.delete(CACHE_KEY)
+        strict(cache).delete(CACHE_KEY)
+    except CacheUnavailable as exc:
+        logger.error(
+            "Navigation cache could not be invalidated (%s): menus may lag for up to %d minutes after it is back.",
+            exc,
+            TIMEOUT // 60,
+        )
     except Exception:
-        logger.error("Navigation cache could not be invalidated", exc_info=True)
+        logger.exception("Navigation cache could not be invalidated")
 
 
 def archive_months():

@@ -5,6 +5,7 @@ import logging
 from django.tasks import task
 
 from articles.reading import view_counts
+from newsportal.tasks import uses_worker
 
 logger = logging.getLogger(__name__)
 
@@ -22,10 +23,12 @@ def flush_view_counts_if_due():
     """Enqueue `flush_view_counts` unless one was enqueued in the last VIEW_COUNT_FLUSH_SECONDS.
 
     Called by every counted view; never raises, as a reader's beacon must not fail over it
-    (the views wait in the cache for the next flush, or the command's).
+    (the views wait in the cache for the next flush, or the command's). With task workers
+    (TASKS_BACKEND=database) nothing is enqueued: the workers flush every VIEW_COUNT_FLUSH_SECONDS
+    on their own (newsportal.worker), so the queue does not fill with flushes.
     """
     try:
-        if view_counts.flush_is_due():
+        if not uses_worker() and view_counts.flush_is_due():
             flush_view_counts.enqueue()
     except Exception:
         logger.warning("Could not enqueue a flush of the view counts.", exc_info=True)

@@ -32,8 +32,12 @@ Failures:
 
 - The database write fails: the taken counts go back into the cache, and the error is raised
   (a worker backend retries; the command exits non-zero).
-- The cache fails (Redis down): a view is counted in the row directly (`Article.record_view`) and
-  the page shows the row's count; a reader never gets a 500.
+- The cache fails (Redis down): a view is counted in the row directly (`Article.record_view`, an
+  `UPDATE … SET view_count = view_count + 1`) and the page shows the row's count; a reader never
+  gets a 500. While newsportal.cache's breaker is open Redis is not even tried (no timeout per
+  view), and the outage is logged once by the cache backend, not per view. Views counted in
+  Redis before it went down wait there for the first flush after it is back; a flush while it
+  is down raises CacheUnavailable (the command exits non-zero, a worker retries).
 - One flush runs at a time (a `cache.add` lock): on the generic store two flushers could read the
   same n. A process killed between taking a batch and committing it loses that batch's views,
   and while a batch is on its way the page may show up to n fewer for a moment.
@@ -50,6 +54,7 @@ from django.db import transaction
 from django.db.models import F
 
 from articles.models import Article
+from newsportal.cache import CacheUnavailable, guarded, strict
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +75,11 @@ def count_view(article):
     """
     cache = caches[CACHE_ALIAS]
     try:
-        pending = _store(cache).add(article.pk)
+        with guarded(cache):
+            pending = _store(cache).add(article.pk)
+    except CacheUnavailable:  # the backend has logged the outage
+        article.record_view()
+        return article.view_count
     except Exception:
         logger.warning(
             "View counter cache unavailable; counting article %s in the database.", article.pk, exc_info=True
@@ -82,8 +91,12 @@ def count_view(article):
 
 def total(article):
     """The views of `article` to show: its row's count plus those waiting in the cache."""
+    cache = caches[CACHE_ALIAS]
     try:
-        return article.view_count + _store(caches[CACHE_ALIAS]).pending(article.pk)
+        with guarded(cache):
+            return article.view_count + _store(cache).pending(article.pk)
+    except CacheUnavailable:
+        return article.view_count
     except Exception:
         logger.warning("View counter cache unavailable; showing article %s's stored count.", article.pk, exc_info=True)
         return article.view_count
@@ -92,10 +105,11 @@ def total(article):
 def flush():
     """Move every pending view into `Article.view_count`.
 
-    Returns the number of views written, or None when another flush holds the lock.
+    Returns the number of views written, or None when another flush holds the lock; raises
+    CacheUnavailable when the cache cannot be reached (the views wait there).
     """
     cache = caches[CACHE_ALIAS]
-    if not cache.add(FLUSHING_KEY, 1, timeout=FLUSHING_LOCK_SECONDS):
+    if not strict(cache).add(FLUSHING_KEY, 1, timeout=FLUSHING_LOCK_SECONDS):
         return None
     try:
         store = _store(cache)
