@@ -16,8 +16,11 @@ class NewsportalConfig(AppConfig):
     verbose_name = "北京招商资讯网"
 
     def ready(self):
+        from articles.newsroom import roles
         from newsportal import observability, permissions, tasks
+        from newsportal.roles import GRANTS
 
+        roles.register(GRANTS)
         post_migrate.connect(permissions.name_in_chinese, dispatch_uid="newsportal.permission_names")
         tasks.connect()
         observability.connect_task_logs()

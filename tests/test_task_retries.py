@@ -213,6 +213,20 @@ def test_retrying_needs_the_change_permission(client, queue):
     assert DBTaskResult.objects.get(pk=failed.pk).status == TaskResultStatus.READY
 
 
+def test_the_chief_editor_sees_the_queue_and_retries_failed_tasks(client, queue, login_as):
+    failed = exhausted()
+    login_as("总编辑", "chief")
+    assert "重试所选的失败任务" in client.get(LIST_URL).content.decode()
+    client.post(LIST_URL, {"action": "retry", "_selected_action": [str(failed.pk)]})
+    assert DBTaskResult.objects.get(pk=failed.pk).status == TaskResultStatus.READY
+
+
+def test_writers_and_editors_do_not_see_the_queue(client, login_as):
+    for role, username in (("撰稿人", "writer-2"), ("编辑", "editor-2")):
+        login_as(role, username)
+        assert client.get(LIST_URL).status_code == 403
+
+
 def test_staff_without_the_view_permission_do_not_see_the_queue(client):
     client.force_login(UserFactory(username="writer", is_staff=True))
     assert client.get(LIST_URL).status_code == 403
