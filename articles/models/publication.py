@@ -63,6 +63,14 @@ class ArticleQuerySet(models.QuerySet):
             Q(expire_at__isnull=True) | Q(expire_at__gt=now)
         )
 
+    def condition_sql(self):
+        """(sql, params): this queryset's WHERE condition on "articles_article", for the few
+        hand-written queries (articles.reading.related) that must say, e.g., `published()`
+        without spelling it again."""
+        query = self.query
+        compiler = query.get_compiler(using=self.db)
+        return compiler.compile(query.where)
+
     def scheduled(self, at=None):
         """Published, waiting for their publication time (定时发布)."""
         return self.filter(status=Status.PUBLISHED, publish_at__gt=at or timezone.now())
