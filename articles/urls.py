@@ -1,14 +1,13 @@
 """Public URLs of the reading site, search, feeds, sitemaps and shared previews (see ARCHITECTURE.md)."""
 
-from django.contrib.sitemaps.views import index as sitemap_index
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
 
 from articles.newsroom import preview
-from articles.reading import attachments, feeds, view_beacon, views
+from articles.reading import attachments, feeds, share, view_beacon, views
 from articles.reading.cache import cached_page
 from articles.reading.converters import UnicodeSlugConverter
-from articles.reading.sitemaps import SITEMAPS
+from articles.reading.sitemaps import SITEMAPS, sitemap_index
 from articles.search.views import search_results
 
 register_converter(UnicodeSlugConverter, "uslug")
@@ -23,6 +22,7 @@ urlpatterns = [
     path("", cached_page(views.home), name="home"),
     path("articles/<int:pk>/", cached_page(views.article_detail), name="detail"),
     path("articles/<int:pk>/view/", view_beacon.view_beacon, name="view-beacon"),
+    path("articles/<int:pk>/share.png", share.share_card, name="share-card"),
     path("articles/<int:pk>/files/<int:attachment_pk>/", attachments.download, name="attachment"),
     path("articles/attachments/<int:pk>/download/", attachments.staff_download, name="attachment_download"),
     path("regions/<uslug:slug>/", cached_page(views.RegionArticles.as_view(), query=PAGED), name="region"),
@@ -52,5 +52,8 @@ urlpatterns = [
     ),
     path("robots.txt", cached_page(views.robots_txt), name="robots"),
     path("topics/<uslug:slug>/", cached_page(views.topic_detail, query=PAGED), name="topic"),
+    path("sitemap/", cached_page(views.site_map), name="site-map"),
+    path("privacy/", cached_page(views.site_policy), {"kind": "privacy"}, name="privacy"),
+    path("terms/", cached_page(views.site_policy), {"kind": "terms"}, name="terms"),
     path("preview/<str:token>/", preview.shared_preview, name="preview"),
 ]

@@ -296,6 +296,14 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # The site's own name and contact details, shown in the header and footer.
 SITE_NAME = env_str("SITE_NAME", "北京招商资讯网")
+# The footer's publisher and filings (备案) until an editor saves 站点信息 in the admin
+# (articles.models.SiteInfo, which validates them), e.g. SITE_ICP=京ICP备12345678号-1,
+# SITE_POLICE_RECORD=京公网安备 11010202000001号.
+SITE_SPONSOR = env_str("SITE_SPONSOR")
+SITE_OPERATOR = env_str("SITE_OPERATOR")
+SITE_PHONE = env_str("SITE_PHONE")
+SITE_ICP = env_str("SITE_ICP")
+SITE_POLICE_RECORD = env_str("SITE_POLICE_RECORD")
 # The public address every absolute link is built on (e-mails: receipts, replies, staff notices).
 # Production must name it, over https unless INSECURE_HTTP, and never a development address.
 SITE_URL = env_url("SITE_URL", {"http", "https"}, "http://127.0.0.1:8000" if DEBUG else "")

@@ -35,6 +35,7 @@ TASK_NAMES = {
     "articles.reading.tasks.flush_view_counts": "写入浏览次数",
     "articles.search.documents.reindex_article": "更新文章的搜索索引",
     "articles.search.documents.reindex_region": "更新区域下文章的搜索索引",
+    "articles.search.documents.reindex_channel": "更新栏目下文章的搜索索引",
     "articles.media.renditions.generate_renditions": "生成图片的 WebP 尺寸",
     "submissions.tasks.submission_received": "新事项的邮件（分派）",
     "submissions.tasks.send_receipt": "受理回执邮件",

@@ -299,7 +299,7 @@ class ContributionForm(SubmissionForm):
         label="附件",
         required=False,
         help_text=(
-            f"选填。最多 {settings.SUBMISSIONS_MAX_ATTACHMENTS} 个文件，每个不超过 "
+            f"最多 {settings.SUBMISSIONS_MAX_ATTACHMENTS} 个文件，每个不超过 "
             f"{settings.SUBMISSIONS_MAX_UPLOAD_BYTES // (1024 * 1024)} MB；"
             "支持 JPG、PNG、WebP 图片，PDF 和 DOCX 文档。"
         ),
@@ -330,7 +330,6 @@ class ContributionForm(SubmissionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["body"].validators.append(_MinLength(20, "正文"))
-        self.fields["organization"].help_text = "选填。"
         self.fields["agree_terms"].error_messages["required"] = "请阅读并同意投稿须知后再提交。"
 
     def clean_attachments(self):

@@ -1,6 +1,8 @@
 import datetime
+import re
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from articles.models import Article
@@ -84,3 +86,24 @@ def test_related_falls_back_to_the_same_channel(client, article):
     page = client.get(article.get_absolute_url()).content.decode()
     related_part = page[page.index("相关阅读") :]
     assert same_channel.get_absolute_url() in related_part and "无关新闻" not in related_part
+
+
+def test_table_of_contents_is_numbered_once_by_the_headings_themselves(client, article):
+    page = client.get(article.get_absolute_url()).content.decode()
+    toc = page[page.index('aria-label="本文目录"') : page.index("</nav>", page.index('aria-label="本文目录"'))]
+    assert '<ol class="toc-list">' in toc and '<a href="#sec-1">一、政策背景</a>' in toc
+    css = (settings.BASE_DIR / "static" / "css" / "site.css").read_text()
+    assert re.search(r"\.toc \.toc-list \{\s*list-style: none;", css)  # the list adds no "1."
+
+
+def test_printout_carries_the_page_address_and_not_the_view_count(client, article, settings):
+    settings.SITE_URL = "https://news.example.cn"
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert f'<p class="print-url">本文链接：https://news.example.cn/articles/{article.pk}/</p>' in page
+    assert '<span class="article-views"' in page
+    css = (settings.BASE_DIR / "static" / "css" / "site.css").read_text()
+    block = css[css.index("/* ---------- Print: sharing") :]
+    assert re.search(r"\.article-views \{\s*display: none !important;", block)
+    assert re.search(r"\.print-url \{\s*display: block;", block)
+    screen = css[: css.index("@media print")]
+    assert re.search(r"\.print-url \{\s*display: none;", screen)

@@ -67,3 +67,14 @@ def test_pages_carry_a_strict_content_security_policy(client):
     page = response.content.decode()
     assert "<script>" not in page and " style=" not in page and "<style" not in page
     assert not re.search(r'(src|href)="(https?:)?//', page), "nothing may load from another host"
+
+
+def test_popular_list_shows_view_counts_but_no_bare_zero(client):
+    ArticleFactory(title="有人读过", view_count=120)
+    ArticleFactory(title="还没人读", view_count=0)
+    page = client.get("/").content.decode()
+    ranks = page[page.index('class="rank-list"') : page.index("</ol>", page.index('class="rank-list"'))]
+    items = re.findall(r"<li>.*?</li>", ranks, re.S)
+    read, unread = (next(item for item in items if title in item) for title in ("有人读过", "还没人读"))
+    assert '<span class="rank-views">120<span class="visually-hidden">次浏览</span></span>' in read
+    assert "rank-views" not in unread and "次浏览" not in unread

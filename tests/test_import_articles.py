@@ -1,6 +1,9 @@
+import datetime
+
 import pytest
 from django.core.management import CommandError, call_command
 
+from articles.content.importer import normalize_punctuation, publish_time
 from articles.models import Article
 
 pytestmark = pytest.mark.django_db
@@ -98,3 +101,48 @@ def test_missing_and_non_utf8_files_get_a_clear_message(tmp_path):
     path.write_bytes("-\n标题\n正文\n2025-08-13\n".encode("gbk"))
     with pytest.raises(CommandError, match="UTF-8"):
         call_command("import_articles", str(path))
+
+
+CHINESE_PUNCTUATION = """-
+亚投行助力北京清洁能源转型 首笔投资落地"煤改气"项目
+北京,上海两地联动, 共有1,000家企业参与。他说"今年,我们将扩大投资"。
+英文引文保持原样: He said "hello, world" and left.
+2025-08-11
+"""
+
+
+def test_import_makes_half_width_punctuation_in_chinese_sentences_full_width(tmp_path):
+    run_import(tmp_path, CHINESE_PUNCTUATION)
+    article = Article.objects.get()
+    assert article.title == "亚投行助力北京清洁能源转型 首笔投资落地“煤改气”项目"
+    assert "北京，上海两地联动，共有1,000家企业参与。他说“今年，我们将扩大投资”。" in article.body
+    assert 'He said "hello, world" and left.' in article.body
+
+
+def test_reimport_finds_stories_imported_before_their_punctuation_was_normalised(tmp_path):
+    Article.objects.create(
+        title='亚投行助力北京清洁能源转型 首笔投资落地"煤改气"项目',
+        body="<p>旧正文</p>",
+        publish_at=publish_time(datetime.date(2025, 8, 11), 0, 1),
+    )
+    out = run_import(tmp_path, CHINESE_PUNCTUATION)
+    assert "新建 0 篇" in out and "更新 1 篇" in out
+    assert Article.objects.get().title == "亚投行助力北京清洁能源转型 首笔投资落地“煤改气”项目"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("北京,上海", "北京，上海"),
+        ("GDP,增长", "GDP，增长"),
+        ("2025年,1,000万元", "2025年，1,000万元"),
+        ("“中关村”,海淀", "“中关村”，海淀"),
+        ('他说"hello"', "他说“hello”"),
+        ("Hello, world", "Hello, world"),
+        ('He said "hi, there"', 'He said "hi, there"'),
+        ("1,000,000", "1,000,000"),
+        ('5" 屏幕', '5" 屏幕'),  # an unpaired quote is left alone
+    ],
+)
+def test_punctuation_is_normalised_only_in_chinese_context(text, expected):
+    assert normalize_punctuation(text) == expected

@@ -101,3 +101,12 @@ def test_many_pages_show_first_last_and_neighbours_only(client, settings):
     shown = {int(n) for n in re.findall(r'href="\?page=(\d+)"(?: aria-current="page")?>\d+<', page)}
     assert shown == {1, 13, 14, 15, 16, 17, 30}
     assert page.count('class="ellipsis"') == 2
+
+
+def test_a_month_still_to_come_is_404_and_this_month_is_not(client):
+    today = timezone.localdate()
+    next_month = (today.replace(day=28) + datetime.timedelta(days=5)).replace(day=1)
+    assert client.get(f"/archive/{today.year}/{today.month}/").status_code == 200
+    response = client.get(f"/archive/{next_month.year}/{next_month.month}/")
+    assert response.status_code == 404 and "返回首页" in response.content.decode()
+    assert client.get(f"/archive/{today.year + 1}/01/").status_code == 404

@@ -116,6 +116,9 @@ def cached_twice(client, url):
         "/sitemap.xml",
         "/sitemap-articles.xml",
         "/robots.txt",
+        "/sitemap/",
+        "/privacy/",
+        "/terms/",
     ],
 )
 def test_a_cached_page_is_served_without_a_single_query(client, story, url, django_assert_num_queries):

@@ -85,6 +85,11 @@ def big_site():
     }
 
 
+# A cold navigation cache (articles.reading.navigation.build) also reads the footer's 站点信息:
+# one query more, once per navigation timeout, never on a page whose navigation is cached.
+COLD_NAVIGATION_EXTRA = 1
+
+
 def pages(site):
     month = timezone.localtime(site["article"].publish_at)
     return {
@@ -100,6 +105,9 @@ def pages(site):
     }
 
 
+LISTINGS = {"region", "park", "region page 2", "channel", "tag", "archive"}
+
+
 @pytest.mark.parametrize(
     "name", ["home", "article", "region", "park", "region page 2", "channel", "tag", "archive", "topic"]
 )
@@ -108,6 +116,12 @@ def test_page_stays_within_its_query_budget(client, big_site, django_assert_max_
     url, budget = pages(big_site)[name]
     if warm_cache:
         client.get(url)
+    else:
+        budget += COLD_NAVIGATION_EXTRA
+        if name in LISTINGS:
+            # A listing's count is kept per content generation (articles.reading.cache.remember);
+            # the first one kept in a generation looks up its next scheduled event (two queries).
+            budget += 2
     with django_assert_max_num_queries(budget):
         response = client.get(url)
     assert response.status_code == 200

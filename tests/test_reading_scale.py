@@ -106,6 +106,23 @@ def test_a_listing_within_the_limit_is_counted_exactly(client, settings, monkeyp
     assert "只列出最近" not in page
 
 
+def test_a_listing_is_counted_once_for_all_its_pages_until_a_story_is_published(client, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.PAGE_CACHE_SECONDS = 0  # the pages themselves rendered every time
+    settings.ARTICLES_PER_PAGE = 2
+    channel = ChannelFactory(slug="news")
+    for _ in range(5):
+        ArticleFactory(channel=channel)
+    assert "共 5 篇" in client.get("/channels/news/").content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        assert "共 5 篇，第 2/3 页" in client.get("/channels/news/?page=2").content.decode()
+    assert not any("COUNT(" in query["sql"] for query in queries.captured_queries)
+    ArticleFactory(channel=channel)
+    assert "共 6 篇" in client.get("/channels/news/?page=2").content.decode()
+
+
 def test_each_home_region_block_shows_its_six_newest_published_stories(client):
     now = timezone.now()
     blocks = [RegionFactory(name=f"区块{n}", show_on_home=True) for n in range(2)]

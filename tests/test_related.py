@@ -137,3 +137,13 @@ def test_the_article_page_shows_the_related_stories_and_neighbours(client, story
     ArticleFactory(title="同标签新闻", tags=["抗体药"], publish_at=ago(3))
     page = client.get(story.get_absolute_url()).content.decode()
     assert "同标签新闻" in page[page.index("相关阅读") :]
+
+
+def test_a_story_sharing_no_tags_falls_back_to_its_region_and_channel_latest():
+    region, channel = RegionFactory(), ChannelFactory()
+    story = ArticleFactory(title="本篇", tags=["独有标签"], regions=[region], channel=channel)
+    ArticleFactory(title="同区域较早", regions=[region], publish_at=ago(30))
+    ArticleFactory(title="同区域最新", regions=[region], publish_at=ago(2))
+    ArticleFactory(title="同栏目最新", channel=channel, publish_at=ago(1))
+    ArticleFactory(title="无关", tags=["别的标签"], publish_at=ago(1))
+    assert titles(related.related(reloaded(story))) == ["同区域最新", "同区域较早", "同栏目最新"]

@@ -4,6 +4,7 @@ ranked and counted up to a limit, and pages of results kept until readers could 
 import pytest
 
 from articles.models import Article
+from articles.reading import cache as page_cache
 from articles.search import paging
 from tests.factories import ArticleFactory, RegionFactory
 
@@ -113,10 +114,10 @@ class BrokenCache:
     def get(self, *args, **kwargs):
         raise ConnectionError("cache down")
 
-    set = get
+    set = add = get_many = get
 
 
 def test_a_broken_cache_still_finds_the_stories(client, monkeypatch):
     ArticleFactory(title="亦庄新闻")
-    monkeypatch.setattr(paging, "cache", BrokenCache())
+    monkeypatch.setattr(page_cache, "cache", BrokenCache())
     assert titles(search(client, q="亦庄")) == ["亦庄新闻"]

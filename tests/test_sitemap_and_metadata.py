@@ -65,7 +65,7 @@ def test_article_page_has_canonical_description_open_graph_and_jsonld(client):
     assert data["@type"] == "NewsArticle"
     assert data["headline"].startswith("亦庄抗体药平台")
     assert data["datePublished"].endswith("+08:00") and "dateModified" in data
-    assert data["author"] == [{"@type": "Person", "name": "本网记者"}]
+    assert data["author"] == [{"@type": "Organization", "name": "北京招商资讯网"}]  # 本网记者: the site's newsroom
     assert data["publisher"]["name"] == "北京招商资讯网" and data["image"]
 
 

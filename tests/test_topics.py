@@ -42,7 +42,8 @@ def test_published_queryset_is_what_the_sitemap_can_list():
 def test_topic_page_has_a_fixed_query_budget(client, django_assert_max_num_queries):
     topic = TopicFactory(slug="budget")
     curate(topic, ArticleFactory.create_batch(25))
-    with django_assert_max_num_queries(8):
+    # 9 with a cold navigation cache (channels, districts, the footer's 站点信息).
+    with django_assert_max_num_queries(9):
         assert client.get("/topics/budget/").status_code == 200
     assert client.get("/topics/budget/?page=2").status_code == 200
 

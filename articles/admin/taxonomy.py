@@ -28,9 +28,9 @@ class RegionAdmin(admin.ModelAdmin):
 
 @admin.register(Channel)
 class ChannelAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "order"]
+    list_display = ["name", "slug", "aliases", "order"]
     list_editable = ["order"]
-    search_fields = ["name"]
+    search_fields = ["name", "aliases"]
     prepopulated_fields = {"slug": ["name"]}
 
 

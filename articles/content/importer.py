@@ -3,7 +3,8 @@
 The format: blocks separated by a line holding only "-". Each block is a title line, one or
 more body lines and a date line (YYYY-MM-DD). Text after the last story's date is the page
 footer and is ignored. Parsing checks the whole file before anything is written, so a
-malformed file imports nothing.
+malformed file imports nothing. Half-width , and " in Chinese sentences become ， and “ ”
+(`normalize_punctuation`).
 """
 
 import datetime
@@ -17,6 +18,13 @@ from articles.content import richtext
 from articles.models import Article
 
 _DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
+# Han characters and CJK / full-width punctuation: what makes a sentence Chinese.
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff01-\uff60]")
+_QUOTED = re.compile(r'"([^"\n]*)"')
+_COMMA = re.compile(r",[ \t]*")
+# Looking past these for a comma's neighbours: 他说“好”,… has 好 before its comma.
+_CLOSING = "”’）)」』》"
+_OPENING = "“‘（(「『《"
 MAX_TITLE = Article._meta.get_field("title").max_length
 
 
@@ -32,6 +40,8 @@ class ParsedStory:
     text: str
     date: datetime.date
     line: int
+    # The title as the file spells it, before normalize_punctuation: earlier imports kept it.
+    original_title: str = ""
 
 
 @dataclass
@@ -71,7 +81,8 @@ def parse(text):
 def _parse_block(block, separator_line, is_last):
     if not block:
         raise ImportFormatError(separator_line, "分隔行之后没有文章内容。")
-    title_line, title = block[0]
+    title_line, original_title = block[0]
+    title = normalize_punctuation(original_title)
     if _DATE.match(title):
         raise ImportFormatError(title_line, "缺少标题：分隔行之后的第一行应是标题。")
     if len(title) > MAX_TITLE:
@@ -84,13 +95,41 @@ def _parse_block(block, separator_line, is_last):
         date = datetime.date.fromisoformat("-".join(part.zfill(2) for part in date_text.split("-")))
     except ValueError:
         raise ImportFormatError(date_line, f"日期“{date_text}”无效。") from None
-    body = [line for _, line in block[1:date_index]]
+    body = [normalize_punctuation(line) for _, line in block[1:date_index]]
     if not body:
         raise ImportFormatError(date_line, f"文章“{title}”没有正文。")
     trailing = block[date_index + 1 :]
     if trailing and not is_last:
         raise ImportFormatError(trailing[0][0], "日期行之后、下一个分隔行之前出现了多余内容。")
-    return ParsedStory(title=title, text="\n".join(body), date=date, line=title_line), len(trailing)
+    story = ParsedStory(title=title, text="\n".join(body), date=date, line=title_line, original_title=original_title)
+    return story, len(trailing)
+
+
+def normalize_punctuation(text):
+    """Half-width , and paired " in Chinese sentences as full-width ， and “ ”.
+
+    A quoted run becomes “…” when it holds a Chinese character or touches one outside; a comma
+    becomes ， (and loses the spaces after it) when the character before or after it, past
+    quotes and brackets, is Chinese. Latin text and numbers (1,000) keep theirs.
+    """
+
+    def quote(match):
+        inner, before, after = match[1], text[match.start() - 1 : match.start()], text[match.end() : match.end() + 1]
+        if _CJK.search(inner) or _CJK.match(before) or _CJK.match(after):
+            return f"“{inner}”"
+        return match[0]
+
+    text = _QUOTED.sub(quote, text)
+
+    def comma(match):
+        start, end = match.start(), match.end()
+        before = text[:start].rstrip(_CLOSING)[-1:]
+        after = text[end:].lstrip(_OPENING)[:1]
+        if _CJK.match(before) or _CJK.match(after):
+            return "，"
+        return match[0]
+
+    return _COMMA.sub(comma, text)
 
 
 def publish_time(date, position, total):
@@ -111,7 +150,8 @@ def import_stories(stories, *, status=Article.Status.DRAFT, source=None):
     with transaction.atomic():
         for position, story in enumerate(stories):
             body = richtext.prepare_body(richtext.text_to_html(story.text))
-            existing = Article.objects.filter(title=story.title, publish_at__date=story.date).first()
+            titles = {story.title, story.original_title or story.title}
+            existing = Article.objects.filter(title__in=titles, publish_at__date=story.date).first()
             if existing is None:
                 Article.objects.create(
                     title=story.title,
@@ -121,7 +161,8 @@ def import_stories(stories, *, status=Article.Status.DRAFT, source=None):
                     **extra,
                 )
                 result.created += 1
-            elif existing.body != body:
+            elif existing.body != body or existing.title != story.title:
+                existing.title = story.title
                 existing.body = body
                 existing.summary = ""
                 existing.save()

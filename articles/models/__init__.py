@@ -6,6 +6,7 @@ from articles.models.draft import ArticleDraft
 from articles.models.image import Image, ImageUsage
 from articles.models.publication import ArticleQuerySet, PublicationState, Status
 from articles.models.revision_tags import VersionTags
+from articles.models.site import SiteInfo
 from articles.models.taxonomy import Channel, Industry, Region
 from articles.models.topic import Topic, TopicEntry
 
@@ -21,6 +22,7 @@ __all__ = [
     "Industry",
     "PublicationState",
     "Region",
+    "SiteInfo",
     "Status",
     "Topic",
     "TopicEntry",

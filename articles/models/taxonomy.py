@@ -125,11 +125,25 @@ class Region(models.Model):
             node = node.parent
 
 
+def validate_aliases(value):
+    """A form and model check of an alias list (see `alias_errors`)."""
+    errors = alias_errors(value)
+    if errors:
+        raise ValidationError(errors)
+
+
 class Channel(models.Model):
     """A section of the site (栏目), such as 招商动态 or 政策解读."""
 
     name = models.CharField("名称", max_length=30, unique=True)
     slug = models.SlugField("网址标识", max_length=40, unique=True, allow_unicode=True)
+    aliases = models.CharField(
+        "别名",
+        max_length=200,
+        blank=True,
+        validators=[validate_aliases],
+        help_text="以逗号分隔，例如英文名 Policy。搜索时视为同一栏目。只能包含汉字、字母、数字、空格、连字符（-）和点（.）。",
+    )
     description = models.CharField("简介", max_length=200, blank=True)
     order = models.PositiveSmallIntegerField("排序", default=100, help_text="数字越小越靠前。")
 
@@ -142,6 +156,10 @@ class Channel(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:channel", args=[self.slug])
+
+    @property
+    def alias_list(self):
+        return split_terms(self.aliases)
 
 
 class Industry(models.Model):

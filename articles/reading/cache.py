@@ -205,16 +205,41 @@ def publish_due_changes(current_generation, now):
         drafts.publish_due(now)
 
 
-def page_lifetime(current_generation, now):
-    """Seconds a page rendered at `now` may be served: PAGE_CACHE_SECONDS, cut short by the clock."""
+def page_lifetime(current_generation, now, seconds=None):
+    """Seconds a page rendered at `now` may be served: `seconds` (PAGE_CACHE_SECONDS), cut short by the clock."""
     tomorrow = timezone.localtime(now).date() + datetime.timedelta(days=1)
     midnight = timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time()))
-    seconds = settings.PAGE_CACHE_SECONDS
+    seconds = settings.PAGE_CACHE_SECONDS if seconds is None else seconds
     for moment in (next_event(current_generation, now), midnight):
         if moment is not None:
             # Rounded down: a page may expire a moment early, never a moment late.
             seconds = min(seconds, int((moment - now).total_seconds()))
     return seconds
+
+
+# ---------- values computed from what readers see ----------
+
+
+def remember(name, compute, seconds):
+    """`compute()`, kept up to `seconds` for the current content generation under `name`.
+
+    For what a page derives from the published stories and would otherwise compute on every
+    render (a listing's count, a page of search results): like a cached page, it is never read
+    again once readers could see a change, nor past the next scheduled event or midnight
+    (`page_lifetime`). With the store down, or `seconds` 0, it is computed every time.
+    """
+    current = generation() if seconds > 0 else None
+    if current is None:
+        return compute()
+    key = f"{_PREFIX}:value:{current}:{hashlib.sha256(name.encode()).hexdigest()}"
+    kept = _get(key)
+    if kept is not None:
+        return kept
+    value = compute()
+    lifetime = page_lifetime(current, timezone.now(), seconds)
+    if lifetime >= 1:
+        _set(key, value, lifetime)
+    return value
 
 
 # ---------- who is served from the cache, and what is stored ----------

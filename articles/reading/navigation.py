@@ -1,10 +1,11 @@
 """How readers find their way: the site-wide menus, the archive months, the pages of a listing.
 
-- The menus (channels and districts) are on every page and change rarely: they are kept in
-  the shared cache and invalidated whenever a region or channel is saved or deleted, so
-  pages do not spend queries on them. With the cache down (newsportal.cache: a miss) they
-  are read from the database on each page. An invalidation lost to an outage is logged and
-  bounded by TIMEOUT: the menus are right again at most that long after the cache is back.
+- The menus (channels and districts) and the footer's 站点信息 are on every page and change
+  rarely: they are kept in the shared cache and invalidated whenever a region, a channel or
+  the site information is saved or deleted, so pages do not spend queries on them. With
+  the cache down (newsportal.cache: a miss) they are read from the database on each page.
+  An invalidation lost to an outage is logged and bounded by TIMEOUT: the menus are right
+  again at most that long after the cache is back.
 - The side-bar month list (按月归档) is read from the database on each page, a loose index
   scan (`ArticleQuerySet.latest_months`) of a dozen probes however many stories there are,
   so it is always right about scheduled and expired stories without a cache to invalidate.
@@ -19,23 +20,26 @@ from functools import cached_property
 from django.core.cache import cache
 from django.core.paginator import Paginator
 
-from articles.models import Article, Channel, Region
+from articles.models import Article, Channel, Region, SiteInfo
 from newsportal.cache import CacheUnavailable, strict
 
 logger = logging.getLogger(__name__)
 
-CACHE_KEY = "articles:navigation:v1"
+# v2: the entry holds the footer ("site") too; an older entry without it is never read.
+CACHE_KEY = "articles:navigation:v2"
 # Short enough that menus missing an invalidation (the cache was down when a channel was
-# saved) heal soon after it returns; two small queries every ten minutes cost nothing.
+# saved) heal soon after it returns; three small queries every ten minutes cost nothing.
 TIMEOUT = 10 * 60
 ARCHIVE_MONTHS = 12
 MAX_PAGES = 50
+# A listing's count is kept this long at most (less before a scheduled event; a change starts afresh).
+COUNT_SECONDS = 10 * 60
 
 
 def build():
     channels = [{"name": c.name, "url": c.get_absolute_url()} for c in Channel.objects.all()]
     districts = [{"name": r.name, "url": r.get_absolute_url()} for r in Region.objects.filter(parent__isnull=True)]
-    return {"channels": channels, "regions": districts}
+    return {"channels": channels, "regions": districts, "site": SiteInfo.current().footer()}
 
 
 def get():
@@ -74,12 +78,27 @@ class ListingPaginator(Paginator):
 
     `count` is then the number of stories on those pages and `truncated` says that there
     are more (the page shows "共 1000+ 篇"); pages past the last one counted are not found.
+    Counting even that far visits a thousand stories, so with a `count_key` (the listing's
+    address) the count is kept for the content generation (articles.reading.cache.remember):
+    every page of the listing reuses it until readers could see a change.
     """
+
+    def __init__(self, *args, count_key=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count_key = count_key
 
     @cached_property
     def _counted(self):
+        from articles.reading import cache as page_cache  # it imports this module's neighbours
+
         limit = MAX_PAGES * self.per_page
-        return self.object_list.order_by().values("pk")[: limit + 1].count(), limit
+
+        def count():
+            return self.object_list.order_by().values("pk")[: limit + 1].count()
+
+        if self.count_key is None:
+            return count(), limit
+        return page_cache.remember(f"listing-count:{self.count_key}:{limit}", count, COUNT_SECONDS), limit
 
     @cached_property
     def count(self):

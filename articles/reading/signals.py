@@ -1,6 +1,6 @@
 """The reading site's caches follow every change readers could see.
 
-The navigation follows region and channel edits; the page cache (articles.reading.cache) follows
+The navigation follows region and channel edits and 站点信息 (the footer); the page cache (articles.reading.cache) follows
 stories, their classifications, topics, tags, images and attachments. A story that is not and was
 not published (a draft edited in place) changes no public page. Unpublished changes to a live
 story (articles.newsroom.drafts) touch only their ArticleDraft row: the page changes when
@@ -21,6 +21,7 @@ from articles.models import (
     Image,
     Industry,
     Region,
+    SiteInfo,
     Status,
     Topic,
     TopicEntry,
@@ -31,6 +32,7 @@ from articles.reading import navigation
 
 @receiver([post_save, post_delete], sender=Region)
 @receiver([post_save, post_delete], sender=Channel)
+@receiver([post_save, post_delete], sender=SiteInfo)
 def refresh_navigation(**kwargs):
     # Again after commit: a reader between the two would otherwise cache the old rows for an hour.
     navigation.invalidate()
@@ -69,6 +71,7 @@ def refresh_pages_for_relations(sender, instance, action, **kwargs):
 @receiver([post_save, post_delete], sender=Topic)
 @receiver([post_save, post_delete], sender=TopicEntry)
 @receiver([post_save, post_delete], sender=ArticleAttachment)
+@receiver([post_save, post_delete], sender=SiteInfo)
 def refresh_pages(**kwargs):
     page_cache.invalidate()
 

@@ -1,7 +1,13 @@
-"""Sitemaps for crawlers: home, stories, listings and topics; only what readers may see."""
+"""Sitemaps for crawlers: home, stories, listings, topics and the site's own pages; only what readers may see.
+
+The sitemaps.org schema requires at least one <url> in a <urlset>: a section with nothing to
+list (no topic published yet) is left out of the index and its URL is not found.
+"""
 
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
+from django.core.paginator import Paginator
 from django.db.models import Max
 from django.urls import reverse
 from taggit.models import Tag
@@ -9,7 +15,15 @@ from taggit.models import Tag
 from articles.models import Article, Channel, Region, Topic
 
 
-class HomeSitemap(Sitemap):
+class SectionSitemap(Sitemap):
+    """Django's Sitemap whose empty first page is not found (rather than an invalid, empty <urlset>)."""
+
+    @property
+    def paginator(self):
+        return Paginator(self._items(), self.limit, allow_empty_first_page=False)
+
+
+class HomeSitemap(SectionSitemap):
     changefreq = "hourly"
     priority = 1.0
 
@@ -20,7 +34,20 @@ class HomeSitemap(Sitemap):
         return reverse(item)
 
 
-class ArticleSitemap(Sitemap):
+class SitePagesSitemap(SectionSitemap):
+    """网站地图, 隐私政策 and 使用条款."""
+
+    changefreq = "monthly"
+    priority = 0.3
+
+    def items(self):
+        return ["articles:site-map", "articles:privacy", "articles:terms"]
+
+    def location(self, item):
+        return reverse(item)
+
+
+class ArticleSitemap(SectionSitemap):
     changefreq = "weekly"
     priority = 0.8
     limit = 5000
@@ -32,7 +59,7 @@ class ArticleSitemap(Sitemap):
         return max(item.updated_at, item.publish_at)
 
 
-class _ListingSitemap(Sitemap):
+class _ListingSitemap(SectionSitemap):
     changefreq = "daily"
     priority = 0.5
 
@@ -72,7 +99,7 @@ class TagSitemap(_ListingSitemap):
         return None
 
 
-class TopicSitemap(Sitemap):
+class TopicSitemap(SectionSitemap):
     changefreq = "weekly"
     priority = 0.6
 
@@ -90,4 +117,12 @@ SITEMAPS = {
     "channels": ChannelSitemap,
     "tags": TagSitemap,
     "topics": TopicSitemap,
+    "pages": SitePagesSitemap,
 }
+
+
+def sitemap_index(request, sitemaps, **kwargs):
+    """Django's sitemap index, without the sections that have nothing to list."""
+    sections = {name: section() if callable(section) else section for name, section in sitemaps.items()}
+    listed = {name: section for name, section in sections.items() if section.paginator.count}
+    return sitemap_views.index(request, listed, **kwargs)

@@ -8,11 +8,14 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.generic import ListView
 from taggit.models import Tag
 
-from articles.models import Article, Channel, Region, Topic
+from articles.content.richtext import text_to_html
+from articles.models import Article, Channel, Region, SiteInfo, Topic
 from articles.reading import navigation, related, view_counts
+from articles.reading.site_map import contents as site_map_contents
 
 
 def home(request):
@@ -65,6 +68,10 @@ class ArticleListView(ListView):
 
     def get_paginate_by(self, queryset):
         return settings.ARTICLES_PER_PAGE
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # Every page of this listing shares one count (navigation.ListingPaginator).
+        return super().get_paginator(queryset, per_page, count_key=self.request.path, **kwargs)
 
     def narrow(self, queryset):
         raise NotImplementedError
@@ -138,6 +145,9 @@ class MonthArchive(ArticleListView):
         year, month = self.kwargs["year"], self.kwargs["month"]
         if not (1 <= month <= 12 and 2000 <= year <= 2100):
             raise Http404("没有这个月份。")
+        today = timezone.localdate()
+        if (year, month) > (today.year, today.month):
+            raise Http404("这个月份还没有到。")
         tz = timezone.get_current_timezone()
         self.start = datetime.datetime(year, month, 1, tzinfo=tz)
         end = datetime.datetime(year + month // 12, month % 12 + 1, 1, tzinfo=tz)
@@ -165,3 +175,23 @@ def topic_detail(request, slug):
     page = Paginator(topic.visible_articles(), settings.ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
     context = {"topic": topic, "page_obj": page, "articles": page.object_list}
     return render(request, "articles/topic_detail.html", context)
+
+
+def site_map(request):
+    """/sitemap/: 网站地图, every channel, region, topic and service page for readers."""
+    return render(request, "articles/site_map.html", site_map_contents())
+
+
+def site_policy(request, kind):
+    """/privacy/ and /terms/: 隐私政策 or 使用条款 from 站点信息."""
+    info = SiteInfo.current()
+    title, text = POLICIES[kind][0], getattr(info, POLICIES[kind][1])
+    context = {"title": title, "body": mark_safe(text_to_html(text)), "description": POLICIES[kind][2]}
+    return render(request, "articles/site_policy.html", context)
+
+
+# kind: (title, SiteInfo field, meta description)
+POLICIES = {
+    "privacy": ("隐私政策", "privacy_policy", "本网如何收集、使用和保护您的个人信息，以及您享有的权利。"),
+    "terms": ("使用条款", "terms_of_use", "使用本网及其内容应遵守的条款，包括转载、链接与免责说明。"),
+}

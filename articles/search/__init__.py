@@ -2,7 +2,7 @@
 
 `search(queryset, q)` narrows and ranks; `paging` serves a page of results at a bounded cost
 (the newest matches ranked, hot pages kept); `highlight` writes the snippets; `documents` keeps each article's search document
-current. See the modules for how each part works.
+current; `vocabulary` reads Traditional characters and pinyin and suggests corrections for typos. See the modules for how each part works.
 """
 
 from articles.search.highlight import highlight

@@ -1,7 +1,7 @@
 """The search document of an article, rebuilt after commit by a background task.
 
 The weighted document is a 'simple' tsvector of space-joined jieba `cut_for_search`
-tokens: title and tags weigh most (A), then summary, regions with their aliases, channel
+tokens: title and tags weigh most (A), then summary, regions and channel with their aliases,
 and industries (B), then the body (C), plus the Chinese character pairs of all three (D).
 `search_head` holds A and B alone, small enough to stay in the row for ranking.
 """
@@ -26,7 +26,7 @@ def document_parts(article):
         [
             article.summary,
             *regions,
-            article.channel.name if article.channel else "",
+            *((article.channel.name, *article.channel.alias_list) if article.channel else ()),
             *(i.name for i in article.industries.all()),
         ]
     )
@@ -66,4 +66,11 @@ def reindex_article(article_id):
 def reindex_region(region_id):
     """A region's name or aliases changed: its stories' documents carry them."""
     for article_id in Article.objects.filter(regions=region_id).values_list("pk", flat=True).iterator():
+        update_document(article_id)
+
+
+@task
+def reindex_channel(channel_id):
+    """A channel's name or aliases changed: its stories' documents carry them."""
+    for article_id in Article.objects.filter(channel=channel_id).values_list("pk", flat=True).iterator():
         update_document(article_id)

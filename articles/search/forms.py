@@ -2,6 +2,7 @@ import datetime
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.http import QueryDict
 from django.utils import timezone
 
 from articles.models import Channel, Industry, Region
@@ -53,6 +54,10 @@ class SearchForm(forms.Form):
     )
     date_from = DateFilterField(label="起始日期")
     date_to = DateFilterField(label="截止日期")
+    # Set by the "search for what I typed" link: no Traditional or pinyin conversion.
+    original = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    FILTERS = ("region", "channel", "industry", "date_from", "date_to")
 
     def clean_q(self):
         return self.cleaned_data["q"][:MAX_QUERY_LENGTH]
@@ -66,16 +71,41 @@ class SearchForm(forms.Form):
 
     @property
     def has_filters(self):
-        return self.is_bound and any(
-            self.cleaned_data.get(name) for name in ("region", "channel", "industry", "date_from", "date_to")
-        )
+        return self.is_bound and any(self.cleaned_data.get(name) for name in self.FILTERS)
+
+    @property
+    def filters_open(self):
+        """Whether the 筛选 panel starts open: a filter is set or one was refused."""
+        if not self.is_bound:
+            return False
+        return self.has_filters or any(name in self.errors for name in self.FILTERS)
+
+    def link(self, **changes):
+        """This search's query string with `changes` (None drops a parameter); always a first page."""
+        params = self.data.copy() if self.is_bound else QueryDict(mutable=True)
+        for name in ("page", "original", *changes):
+            params.pop(name, None)
+        for name, value in changes.items():
+            if value not in (None, ""):
+                params[name] = value
+        return "?" + params.urlencode()
+
+    @property
+    def active_filters(self):
+        """[(label, value shown, link without it)] for each valid filter set: the removable chips."""
+        data = getattr(self, "cleaned_data", {})
+        return [
+            (self.fields[name].label, str(data[name]), self.link(**{name: None}))
+            for name in self.FILTERS
+            if data.get(name)
+        ]
 
     @property
     def filter_key(self):
         """The valid filters as text: what, besides the words, a page of results depends on."""
         data = getattr(self, "cleaned_data", {})
         parts = []
-        for name in ("region", "channel", "industry", "date_from", "date_to"):
+        for name in self.FILTERS:
             value = data.get(name)
             if value:
                 parts.append(f"{name}={getattr(value, 'slug', value)}")

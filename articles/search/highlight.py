@@ -24,10 +24,16 @@ def highlight(text, groups, length=120, is_html=False):
     if not words:
         return escape(prefix + snippet + suffix)
     pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
-    out, last = [], 0
+    spans = []
     for match in pattern.finditer(snippet):
-        out.append(escape(snippet[last : match.start()]))
-        out.append(f"<mark>{escape(match.group())}</mark>")
-        last = match.end()
+        if spans and spans[-1][1] == match.start():  # adjacent words mark as one: 乐城国际, not 乐城|国际
+            spans[-1][1] = match.end()
+        else:
+            spans.append([match.start(), match.end()])
+    out, last = [], 0
+    for start_at, end_at in spans:
+        out.append(escape(snippet[last:start_at]))
+        out.append(f"<mark>{escape(snippet[start_at:end_at])}</mark>")
+        last = end_at
     out.append(escape(snippet[last:]))
     return mark_safe(escape(prefix) + "".join(out) + escape(suffix))

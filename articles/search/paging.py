@@ -15,25 +15,19 @@ page is never stale, and none outlives the next scheduled publication or take-do
 SQLite (development) keeps the simple LIKE search over every match, uncached.
 """
 
-import hashlib
 import json
-import logging
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchRank
-from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Window
-from django.utils import timezone
 
+from articles.reading import cache as page_cache
 from articles.search.query import index_scans, matching, search, uses_postgres
-
-logger = logging.getLogger(__name__)
 
 MAX_PAGE = 100_000
 # The newest matches ranked on PostgreSQL; 50 pages of 20.
 MAX_RESULTS = 1000
-CACHE_PREFIX = "search:page:v1"
 
 
 class ResultsPaginator(Paginator):
@@ -42,24 +36,30 @@ class ResultsPaginator(Paginator):
     truncated = False
 
 
-def results_page(queryset, q, number, per_page, filters=""):
+def results_page(queryset, q, number, per_page, filters="", with_body=False):
     """Page `number` (get_page semantics) of the stories in `queryset` matching `q`.
 
     `filters` names whatever narrowed `queryset` (the search form's valid filters), so that a
-    kept page is only found again for the same question.
+    kept page is only found again for the same question. `with_body`: the stories come with
+    their body (for snippets of body matches) in the same query.
     """
     number = _page_number(number)
     paginator = ResultsPaginator([], per_page)
-    store = _Kept(_question(q, filters, number, per_page))
-    kept = store.get()
-    if kept is None:
+
+    def ranked_page():
         with index_scans():
-            kept = _ids_and_total(queryset, q, number, per_page)
-        store.set(kept)
-    ids, total, truncated, number = kept
+            return _ids_and_total(queryset, q, number, per_page)
+
+    # Kept on PostgreSQL only: SQLite (development) has no archive worth keeping pages of.
+    seconds = settings.SEARCH_RESULTS_SECONDS if uses_postgres() else 0
+    question = json.dumps(["search", q, filters, number, per_page], ensure_ascii=False)
+    ids, total, truncated, number = page_cache.remember(question, ranked_page, seconds)
     paginator.count = total
     paginator.truncated = truncated
-    by_id = queryset.model.objects.for_listing().in_bulk(ids)
+    stories = queryset.model.objects.for_listing()
+    if with_body:
+        stories = stories.defer(None).defer("search_document", "search_head")
+    by_id = stories.in_bulk(ids)
     return Page([by_id[pk] for pk in ids if pk in by_id], number, paginator)
 
 
@@ -106,47 +106,3 @@ def _ids_and_total(queryset, q, number, per_page):
 
 def _shown(total):
     return min(total, MAX_RESULTS) if uses_postgres() else total
-
-
-def _question(q, filters, number, per_page):
-    question = json.dumps([q, filters, number, per_page], ensure_ascii=False)
-    return hashlib.sha256(question.encode()).hexdigest()
-
-
-def _lifetime():
-    """(generation, seconds) for a kept page, or (None, 0) when nothing may be kept."""
-    from articles.reading import cache as page_cache  # the reading site's cache owns generations
-
-    if not uses_postgres() or settings.SEARCH_RESULTS_SECONDS <= 0:
-        return None, 0
-    current = page_cache.generation()
-    if current is None:
-        return None, 0
-    seconds = min(settings.SEARCH_RESULTS_SECONDS, page_cache.page_lifetime(current, timezone.now()))
-    return current, seconds
-
-
-class _Kept:
-    """Where a page of results is kept this generation, and for how long (nowhere: key None)."""
-
-    def __init__(self, question):
-        current, self.seconds = _lifetime()
-        self.key = f"{CACHE_PREFIX}:{current}:{question}" if current is not None and self.seconds >= 1 else None
-
-    def get(self):
-        if self.key is None:
-            return None
-        try:
-            kept = cache.get(self.key)
-        except Exception as exc:
-            logger.warning("Search results cache unavailable: %r", exc)
-            return None
-        return tuple(kept) if isinstance(kept, (list, tuple)) and len(kept) == 4 else None
-
-    def set(self, value):
-        if self.key is None:
-            return
-        try:
-            cache.set(self.key, value, self.seconds)
-        except Exception as exc:
-            logger.warning("Search results cache unavailable: %r", exc)

@@ -102,7 +102,16 @@ def index_scans():
 
 
 def _like_search(queryset, groups):
-    fields = ("title", "summary", "body", "tags__name", "regions__name", "regions__aliases")
+    fields = (
+        "title",
+        "summary",
+        "body",
+        "tags__name",
+        "regions__name",
+        "regions__aliases",
+        "channel__name",
+        "channel__aliases",
+    )
     matching = queryset.model.objects.all()
     for group in groups:
         either = Q()

@@ -2,8 +2,9 @@
 
 Chinese has no spaces between words, so documents and queries are both cut with jieba (its
 dictionary ships in the package) before PostgreSQL sees them. jieba is loaded lazily, once
-per process (about a second and 55 MB). Region names and aliases are added as words and
-treated as synonyms of each other, read from the shared cache and reset when a region changes.
+per process (about a second and 55 MB). Region and channel names and their aliases are added
+as words and treated as synonyms of each other, read from the shared cache and reset when a
+region or channel changes.
 
 A synonym or alias of several words (beijing e-town) is never a jieba word: a query holding
 it keeps it whole as one term, and a term matches as the AND of its words (`lexemes`), which
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from django.core.cache import cache as shared_cache
 
-from articles.models import Region
+from articles.models import Channel, Region
 from articles.models.taxonomy import is_search_term, split_terms
 
 logger = logging.getLogger(__name__)
@@ -30,7 +31,7 @@ _HAS_WORD = re.compile(r"\w")
 _HERE = Path(__file__).resolve().parent
 SYNONYMS_PATH = _HERE / "synonyms.txt"
 SEARCH_TERMS_PATH = _HERE / "search_terms.txt"
-REGION_WORDS_KEY = "articles:search:region-words:v2"
+REGION_WORDS_KEY = "articles:search:region-words:v3"
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
 
@@ -82,23 +83,28 @@ def synonym_groups():
     return parse_synonyms(_read_lines(SYNONYMS_PATH), SYNONYMS_PATH.name)
 
 
-def _region_groups():
-    """[(name, alias, …)] for every region; cached in the shared cache, reset when a region changes.
+def taxonomy_groups():
+    """[(name, alias, …)] for every region and channel (栏目); cached in the shared cache, reset
+    when a region or channel changes.
 
     An alias saved before aliases were checked, that no reader could type, is left out.
     """
 
     def load():
+        named = (*Region.objects.only("name", "aliases"), *Channel.objects.only("name", "aliases"))
         return [
-            tuple(dict.fromkeys(map(search_term, (region.name, *filter(is_search_term, region.alias_list)))))
-            for region in Region.objects.only("name", "aliases")
+            tuple(dict.fromkeys(map(search_term, (item.name, *filter(is_search_term, item.alias_list)))))
+            for item in named
         ]
 
     return shared_cache.get_or_set(REGION_WORDS_KEY, load, 60 * 60)
 
 
 def forget_region_words():
-    shared_cache.delete(REGION_WORDS_KEY)
+    try:
+        shared_cache.delete(REGION_WORDS_KEY)
+    except Exception as exc:  # an edit must never fail on the cache; the words expire within the hour
+        logger.warning("Region words cache unavailable: %r", exc)
 
 
 def _add_words(tokenizer, words):
@@ -108,6 +114,12 @@ def _add_words(tokenizer, words):
         if is_word(word) and word not in _added_words:
             tokenizer.add_word(word)
             _added_words.add(word)
+
+
+@cache
+def search_terms():
+    """The words of `search_terms.txt`, read once per process."""
+    return tuple(word for _, word in _read_lines(SEARCH_TERMS_PATH))
 
 
 def _get_tokenizer():
@@ -121,7 +133,7 @@ def _get_tokenizer():
                 jieba.setLogLevel(logging.WARNING)
                 tokenizer = jieba.Tokenizer()
                 tokenizer.initialize()
-                _add_words(tokenizer, (search_term(word) for _, word in _read_lines(SEARCH_TERMS_PATH)))
+                _add_words(tokenizer, map(search_term, search_terms()))
                 _add_words(tokenizer, (word for group in synonym_groups() for word in group))
                 _tokenizer = tokenizer
     return _tokenizer
@@ -129,7 +141,7 @@ def _get_tokenizer():
 
 def tokenizer_with_regions():
     tokenizer = _get_tokenizer()
-    groups = _region_groups()
+    groups = taxonomy_groups()
     with _lock:
         _add_words(tokenizer, (word for group in groups for word in group))
     return tokenizer, groups

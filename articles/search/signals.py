@@ -3,9 +3,10 @@
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
+from taggit.models import Tag
 
-from articles.models import Article, Region
-from articles.search import documents, segmentation
+from articles.models import Article, Channel, Region
+from articles.search import documents, segmentation, vocabulary
 
 
 class _EnqueueOnCommit:
@@ -61,7 +62,17 @@ def reindex_relabelled_article(sender, instance, action, reverse, **kwargs):
 
 
 @receiver([post_save, post_delete], sender=Region)
-def refresh_region_words(sender, instance, **kwargs):
+@receiver([post_save, post_delete], sender=Channel)
+def refresh_place_words(sender, instance, **kwargs):
+    """Region and channel names and aliases are search words (and part of their stories' documents)."""
     segmentation.forget_region_words()
+    vocabulary.forget()
     if kwargs.get("created") is False:
-        _after_commit(documents.reindex_region, instance.pk)
+        reindex = documents.reindex_region if sender is Region else documents.reindex_channel
+        _after_commit(reindex, instance.pk)
+
+
+@receiver([post_save, post_delete], sender=Tag)
+def refresh_tag_words(sender, instance, **kwargs):
+    """Tag names are part of the vocabulary that pinyin and suggestions draw on."""
+    vocabulary.forget()

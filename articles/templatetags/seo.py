@@ -9,6 +9,8 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 
+from articles.reading import share
+
 register = template.Library()
 
 # The escapes django.utils.html.json_script applies, so the JSON cannot close the tag.
@@ -24,7 +26,7 @@ def article_jsonld(context, article):
     """A schema.org NewsArticle block. It is data, never executed: no CSP nonce, so the page can be cached."""
     request = context["request"]
     logo = _absolute(request, static("img/favicon.svg"))
-    image = _absolute(request, article.cover.display_url) if article.cover_id else logo
+    image = share.image_url(article)
     editor = article.responsible_editor
     data = {
         "@context": "https://schema.org",
@@ -35,9 +37,7 @@ def article_jsonld(context, article):
         "dateModified": localtime(max(article.updated_at, article.publish_at)).isoformat(),
         "mainEntityOfPage": _absolute(request, article.get_absolute_url()),
         "image": [image],
-        "author": [{"@type": "Person", "name": article.author}]
-        if article.author
-        else [{"@type": "Organization", "name": article.source or settings.SITE_NAME}],
+        "author": [_author(article)],
         "publisher": {
             "@type": "Organization",
             "name": settings.SITE_NAME,
@@ -54,6 +54,30 @@ def article_jsonld(context, article):
         '<script type="application/ld+json">{}</script>',
         mark_safe(payload.translate(_JSON_ESCAPES)),
     )
+
+
+def _author(article):
+    """The byline as schema.org wants it: the site itself for its own newsroom (本网记者), the
+    source (else the site) for a story without one, a person otherwise."""
+    author = article.author.strip()
+    if not author:
+        return {"@type": "Organization", "name": article.source or settings.SITE_NAME}
+    if share.is_newsroom_byline(author):
+        return {"@type": "Organization", "name": settings.SITE_NAME}
+    return {"@type": "Person", "name": author}
+
+
+@register.simple_tag
+def og_image(article):
+    """The absolute og:image URL: the story's cover, else its generated share card."""
+    return share.image_url(article)
+
+
+@register.simple_tag
+def article_share(article):
+    """What the share block needs: the public URL, its QR code as inline SVG, the 微博 link."""
+    url = share.public_url(article)
+    return {"url": url, "qr_svg": share.qr_svg(url), "weibo_url": share.weibo_url(article)}
 
 
 @register.simple_tag(takes_context=True)

@@ -6,6 +6,8 @@
  *   remembered in localStorage under "newsportal.fontSize".
  * - Print button ([data-action="print"]).
  * - View counter ([data-view-beacon]): counts the view and shows the current total.
+ * - 关怀模式 toggle ([data-care-toggle]); static/js/care-mode.js applies it before first paint.
+ * - 朗读 ([data-read-aloud]): reads the article aloud where the browser has speech synthesis.
  */
 (function () {
   "use strict";
@@ -126,5 +128,205 @@
     document.addEventListener("DOMContentLoaded", countView);
   } else {
     countView();
+  }
+})();
+
+/*
+ * 关怀模式 (elder-friendly mode). Pages are the same for every reader (shared page cache), so the
+ * choice lives in the reader's browser: localStorage "newsportal.careMode" and html.care-mode,
+ * which static/js/care-mode.js sets before the first paint. The stylesheet does the rest.
+ */
+(function () {
+  "use strict";
+
+  const STORAGE_KEY = "newsportal.careMode";
+  const CLASS_NAME = "care-mode";
+  const root = document.documentElement;
+
+  function isOn() {
+    return root.classList.contains(CLASS_NAME);
+  }
+
+  function showState() {
+    const on = isOn();
+    document.querySelectorAll("button[data-care-toggle]").forEach(function (button) {
+      button.setAttribute("aria-pressed", on ? "true" : "false");
+      button.textContent = on ? "退出关怀模式" : "关怀模式";
+    });
+  }
+
+  function setCareMode(on) {
+    root.classList.toggle(CLASS_NAME, on);
+    try {
+      if (on) {
+        window.localStorage.setItem(STORAGE_KEY, "on");
+      } else {
+        window.localStorage.removeItem(STORAGE_KEY);
+      }
+    } catch (error) {
+      // Not remembered; the mode still applies to this page.
+    }
+    showState();
+  }
+
+  function init() {
+    showState();
+    document.addEventListener("click", function (event) {
+      const button = event.target instanceof Element ? event.target.closest("button[data-care-toggle]") : null;
+      if (button) {
+        setCareMode(!isOn());
+      }
+    });
+    // Another tab switched the mode: follow it.
+    window.addEventListener("storage", function (event) {
+      if (event.key === STORAGE_KEY) {
+        root.classList.toggle(CLASS_NAME, event.newValue === "on");
+        showState();
+      }
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();
+
+/*
+ * 朗读 (read aloud) of an article through the browser's speech synthesis, in zh-CN. The control
+ * stays hidden where window.speechSynthesis is missing. One button cycles 朗读 → 暂停 → 继续;
+ * 停止 appears while reading; a status region tells screen-reader users what happened.
+ * The text goes out sentence by sentence: Chromium drops very long utterances.
+ */
+(function () {
+  "use strict";
+
+  const MAX_CHUNK = 160;
+  const LABELS = { idle: "朗读", speaking: "暂停", paused: "继续" };
+
+  function splitText(text) {
+    const chunks = [];
+    text.split(/\n+/).forEach(function (line) {
+      const sentences = line.trim().match(/[^。！？!?；;]+[。！？!?；;]*/g) || [];
+      let current = "";
+      sentences.forEach(function (sentence) {
+        if (current && (current + sentence).length > MAX_CHUNK) {
+          chunks.push(current);
+          current = "";
+        }
+        current += sentence;
+        while (current.length > MAX_CHUNK) {
+          chunks.push(current.slice(0, MAX_CHUNK));
+          current = current.slice(MAX_CHUNK);
+        }
+      });
+      if (current.trim()) {
+        chunks.push(current);
+      }
+    });
+    return chunks;
+  }
+
+  function chineseVoice(synth) {
+    const voices = typeof synth.getVoices === "function" ? synth.getVoices() || [] : [];
+    return (
+      voices.find(function (voice) {
+        return /^zh[-_]CN/i.test(voice.lang);
+      }) ||
+      voices.find(function (voice) {
+        return /^zh/i.test(voice.lang);
+      }) ||
+      null
+    );
+  }
+
+  function init() {
+    const synth = window.speechSynthesis;
+    const box = document.querySelector("[data-read-aloud]");
+    if (!box || !synth || typeof window.SpeechSynthesisUtterance !== "function") {
+      return;
+    }
+    const article = box.closest("article") || document;
+    const title = article.querySelector("h1");
+    const body = article.querySelector("[data-article-body]");
+    const main = box.querySelector("[data-read-aloud-main]");
+    const stop = box.querySelector("[data-read-aloud-stop]");
+    const status = box.querySelector("[data-read-aloud-status]");
+    if (!body || !main || !stop || !status) {
+      return;
+    }
+    let state = "idle";
+    let run = 0; // bumped on every start and stop, so callbacks of an old reading are ignored
+
+    function setState(next, message) {
+      state = next;
+      main.textContent = LABELS[next];
+      stop.hidden = next === "idle";
+      status.textContent = message;
+    }
+
+    function start() {
+      synth.cancel();
+      run += 1;
+      const thisRun = run;
+      const chunks = splitText((title ? title.textContent + "\n" : "") + body.innerText);
+      const voice = chineseVoice(synth);
+      chunks.forEach(function (text, index) {
+        const utterance = new window.SpeechSynthesisUtterance(text);
+        utterance.lang = "zh-CN";
+        if (voice) {
+          utterance.voice = voice;
+        }
+        if (index === chunks.length - 1) {
+          utterance.addEventListener("end", function () {
+            if (thisRun === run) {
+              setState("idle", "朗读结束");
+            }
+          });
+        }
+        utterance.addEventListener("error", function (event) {
+          if (thisRun === run && event.error !== "interrupted" && event.error !== "canceled") {
+            run += 1;
+            synth.cancel();
+            setState("idle", "无法朗读，已停止");
+          }
+        });
+        synth.speak(utterance);
+      });
+      setState("speaking", "正在朗读");
+    }
+
+    main.addEventListener("click", function () {
+      if (state === "idle") {
+        start();
+      } else if (state === "speaking") {
+        synth.pause();
+        setState("paused", "已暂停朗读");
+      } else {
+        synth.resume();
+        setState("speaking", "继续朗读");
+      }
+    });
+
+    stop.addEventListener("click", function () {
+      run += 1;
+      synth.cancel();
+      setState("idle", "已停止朗读");
+      main.focus(); // the 停止 button disappears; keep the keyboard user in place
+    });
+
+    // Speech outlives the page in some browsers; leaving the article ends it.
+    window.addEventListener("pagehide", function () {
+      synth.cancel();
+    });
+
+    box.hidden = false;
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
   }
 })();

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from articles.content.demo.site_info import fill_site_info
 from articles.content.importer import import_stories, parse
 from articles.models import Article, Channel, Industry, Region
 
@@ -21,7 +22,13 @@ class Command(BaseCommand):
         with transaction.atomic():
             channels = {
                 c["name"]: Channel.objects.update_or_create(
-                    slug=c["slug"], defaults={"name": c["name"], "description": c["description"], "order": n}
+                    slug=c["slug"],
+                    defaults={
+                        "name": c["name"],
+                        "description": c["description"],
+                        "aliases": c.get("aliases", ""),
+                        "order": n,
+                    },
                 )[0]
                 for n, c in enumerate(catalog["channels"])
             }
@@ -47,7 +54,7 @@ class Command(BaseCommand):
             editor = self._editor(catalog["editor"])
             result = import_stories(stories, status=Article.Status.PUBLISHED, source="北京招商资讯网")
             for story in stories:
-                meta = catalog["stories"][story.title]
+                meta = catalog["stories"][story.original_title]
                 article = Article.objects.get(title=story.title, publish_at__date=story.date)
                 article.channel = channels[meta["channel"]]
                 article.author = "本网记者"
@@ -61,6 +68,7 @@ class Command(BaseCommand):
                     article.regions.set([regions[name] for name in meta["regions"]])
                     article.industries.set([industries[name] for name in meta["industries"]])
                     article.tags.set(meta["tags"])
+            fill_site_info()
         self.stdout.write(
             self.style.SUCCESS(
                 f"演示内容已就绪：{len(regions)} 个区域、{len(channels)} 个栏目、{len(industries)} 个产业；"
