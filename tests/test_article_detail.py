@@ -107,3 +107,40 @@ def test_printout_carries_the_page_address_and_not_the_view_count(client, articl
     assert re.search(r"\.print-url \{\s*display: block;", block)
     screen = css[: css.index("@media print")]
     assert re.search(r"\.print-url \{\s*display: none;", screen)
+
+
+def test_a_story_without_a_written_summary_shows_no_summary_box(client):
+    story = ArticleFactory(
+        summary="", body="<p>北京亦庄生物医药产业招商引资迎来重要突破。</p><h2>一、背景</h2><p>二。</p>"
+    )
+    page = client.get(story.get_absolute_url()).content.decode()
+    assert 'aria-label="摘要"' not in page
+    story_part = page[page.index("<article") :]
+    assert story_part.count("北京亦庄生物医药产业招商引资迎来重要突破。") == 1  # the body alone
+    assert '<meta name="description" content="北京亦庄生物医药产业招商引资迎来重要突破。">' in page
+
+
+def test_a_written_summary_is_shown_in_its_box(client, article):
+    page = client.get(article.get_absolute_url()).content.decode()
+    box = page[page.index('aria-label="摘要"') :]
+    assert box.index("北京亦庄生物医药产业招商引资迎来重要突破。") < box.index("</section>")
+
+
+def test_the_responsible_editor_signs_off_under_the_body(client, article):
+    page = client.get(article.get_absolute_url()).content.decode()
+    start = page.index('<p class="article-meta">')
+    meta = page[start : page.index("</header>", start)]
+    assert "责任编辑" not in meta and "来源：北京招商资讯网" in meta and "浏览次数" in meta
+    assert page.index("data-article-body") < page.index('<p class="article-editor">责任编辑：张编辑</p>')
+
+
+def test_the_table_of_contents_is_sent_closed_for_phones(client, article):
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert re.search(r'<details class="toc-details" data-toc>\s*<summary class="toc-title">本文目录</summary>', page)
+
+
+def test_the_compact_header_links_to_the_search_page(client, article):
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert '<header class="site-header is-compact">' in page
+    assert '<a class="search-link" href="/search/">搜索</a>' in page
+    assert '<header class="site-header">' in client.get("/").content.decode()

@@ -81,3 +81,10 @@ def test_feed_has_a_fixed_query_budget(client, django_assert_max_num_queries):
         client.get("/feeds/regions/big/rss/")
     with django_assert_max_num_queries(0):
         assert client.get("/feeds/regions/big/rss/")["X-Cache"] == "HIT"
+
+
+def test_a_story_without_a_summary_is_described_by_its_lead(client, stories):
+    ArticleFactory(title="只有正文的新闻", summary="", body="<p>怀柔区影视文化产业招商再获突破。</p><p>第二段。</p>")
+    rss = feedparser.parse(client.get("/feeds/rss/").content)
+    entry = next(entry for entry in rss.entries if entry.title == "只有正文的新闻")
+    assert entry.summary == "怀柔区影视文化产业招商再获突破。"

@@ -90,3 +90,14 @@ def test_robots_keeps_crawlers_out_of_previews_and_lookups(client):
     body = client.get("/robots.txt").content.decode()
     for path in ("/admin/", "/search/", "/track/", "/preview/"):
         assert f"Disallow: {path}" in body
+
+
+def test_a_story_without_a_summary_is_described_by_its_lead_cut_at_a_sentence(client):
+    lead = "北京亦庄生物医药产业招商引资迎来重要突破。" * 8
+    article = ArticleFactory(summary="", body=f"<p>{lead}</p>")
+    page = client.get(article.get_absolute_url()).content.decode()
+    description = re.search(r'<meta name="description" content="([^"]*)">', page)[1]
+    assert description.endswith("突破。") and lead.startswith(description) and len(description) <= 120
+    assert f'<meta property="og:description" content="{description}">' in page
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)[1])
+    assert data["description"] == description

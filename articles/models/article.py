@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
 
-from articles.content import richtext
+from articles.content import excerpts, richtext
 from articles.media import html as media_html
 from articles.models.image import Image
 from articles.models.publication import ArticleQuerySet, PublicationState, Status, publication_state
@@ -30,8 +30,13 @@ class Article(models.Model):
 
     title = models.CharField("标题", max_length=200)
     subtitle = models.CharField("副标题", max_length=200, blank=True)
-    summary = models.TextField("摘要", max_length=500, blank=True, help_text="留空时自动取正文开头。")
+    summary = models.TextField(
+        "摘要", max_length=500, blank=True, help_text="留空则正文页不显示摘要；分享和订阅时自动取正文开头。"
+    )
     body = models.TextField("正文", help_text="HTML；保存时按白名单清洗。")
+    # The body's lead, cut at a sentence or clause (articles.content.excerpts), stored on save so
+    # that lists can show it without loading bodies.
+    lead = models.CharField("正文导语", max_length=200, blank=True, editable=False)
     cover = models.ForeignKey(
         Image,
         verbose_name="封面图",
@@ -103,8 +108,7 @@ class Article(models.Model):
             self.version += 1
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            extra = {"version"} | ({"summary"} if "body" in update_fields else set())
-            kwargs["update_fields"] = {*update_fields, *extra}
+            kwargs["update_fields"] = {*update_fields, "version"} | ({"lead"} if "body" in update_fields else set())
         elif not self._state.adding and not args and not kwargs.get("force_insert"):
             # The view counter is the counters' (articles.reading.view_counts) alone: an editor's
             # save of a story loaded a minute ago must not put back the count it loaded.
@@ -115,15 +119,14 @@ class Article(models.Model):
         return reverse("articles:detail", args=[self.pk])
 
     def prepare_content(self):
-        """Sanitise the body, fill the summary and the cover's alt text: what every save stores.
+        """Sanitise the body and fill the cover's alt text: what every save stores.
 
         Unpublished changes go through it too (articles.newsroom.drafts), so what waits to be
         published is as clean as what is live.
         """
         self.body = richtext.prepare_body(self.body)
-        if not self.summary.strip():
-            self.summary = richtext.summarize(self.body)
         self.body = media_html.responsive_body(self.body, Image.objects.by_file_name)
+        self.lead = excerpts.lead_excerpt(self.body)
         if self.cover_id:
             self.cover_alt = self.cover_alt.strip() or self.cover.alt_text
 
@@ -145,6 +148,19 @@ class Article(models.Model):
     def is_published(self):
         """Visible to readers now: the single-article form of `Article.objects.published()`."""
         return self.publication_state == PublicationState.LIVE
+
+    @property
+    def excerpt(self):
+        """The summary an editor wrote, else the body's lead cut at a sentence or clause.
+
+        For lists and descriptions (meta, og, feeds); the article page shows a 摘要 box only for
+        a written summary.
+        """
+        if self.summary.strip():
+            return self.summary.strip()
+        if self.lead or "body" in self.get_deferred_fields():  # a list item: never a query per story
+            return self.lead
+        return excerpts.lead_excerpt(self.body)
 
     @property
     def sections(self):

@@ -147,7 +147,7 @@ def _parse_time(value):
 def save(article, data, user, go_live_at=None):
     """Keep `data` as `article`'s unpublished changes (replacing earlier ones); return the draft.
 
-    The body is sanitised and the summary filled as a real save would, so the draft shows
+    The body is sanitised as a real save would, so the draft shows
     what publishing will produce. The story's version moves on, so a form opened before
     this save cannot overwrite it (the stale-save guard compares versions).
     """

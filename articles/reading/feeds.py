@@ -49,7 +49,7 @@ class LatestFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        return item.summary
+        return item.excerpt
 
     def item_pubdate(self, item):
         return timezone.localtime(item.publish_at)

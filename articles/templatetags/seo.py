@@ -32,7 +32,7 @@ def article_jsonld(context, article):
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "headline": article.title[:110],
-        "description": article.summary,
+        "description": article.excerpt,
         "datePublished": localtime(article.publish_at).isoformat(),
         "dateModified": localtime(max(article.updated_at, article.publish_at)).isoformat(),
         "mainEntityOfPage": _absolute(request, article.get_absolute_url()),

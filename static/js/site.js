@@ -8,6 +8,7 @@
  * - View counter ([data-view-beacon]): counts the view and shows the current total.
  * - 关怀模式 toggle ([data-care-toggle]); static/js/care-mode.js applies it before first paint.
  * - 朗读 ([data-read-aloud]): reads the article aloud where the browser has speech synthesis.
+ * - 本文目录 (details[data-toc]): sent closed for phones, opened on wider screens.
  */
 (function () {
   "use strict";
@@ -322,6 +323,32 @@
     });
 
     box.hidden = false;
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();
+
+/*
+ * 本文目录. The contents are sent closed, so a phone's first screen reaches the story itself;
+ * where the page is as wide as the desktop layout (site.css: 48em) they open at once. This
+ * script is deferred: it runs as parsing ends, before the page is usually first painted.
+ */
+(function () {
+  "use strict";
+
+  const WIDE = "(min-width: 48em)";
+
+  function init() {
+    if (!window.matchMedia || !window.matchMedia(WIDE).matches) {
+      return;
+    }
+    document.querySelectorAll("details[data-toc]").forEach(function (toc) {
+      toc.open = true;
+    });
   }
 
   if (document.readyState === "loading") {

@@ -150,7 +150,7 @@ def test_phone_touch_targets_are_at_least_44px_tall(page, demo, settings):
         "字号": ".article-tools [data-font-size]",
         "打印": ".article-tools .print-button",
         "关怀模式": TOGGLE,
-        "目录": ".toc a",
+        "目录": ".toc-title",
         "面包屑": ".breadcrumbs a",
         "页脚": ".site-footer a",
     }
