@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from newsportal.links import site_url
 from submissions.models import DeadlineExtension, Reply, StatusChange
 
 
@@ -23,7 +24,7 @@ def _context(submission, **extra):
         "submission": submission,
         "kind": submission.KIND_LABEL,
         "site_name": settings.SITE_NAME,
-        "track_url": settings.SITE_URL.rstrip("/") + reverse("submissions:track"),
+        "track_url": site_url(reverse("submissions:track")),
         **extra,
     }
 
@@ -47,8 +48,7 @@ def notify_staff(submission):
         return 0
     meta = submission._meta
     context = _context(submission) | {
-        "admin_url": settings.SITE_URL.rstrip("/")
-        + reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[submission.pk]),
+        "admin_url": site_url(reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[submission.pk])),
     }
     summary = " ".join(str(submission).split())  # a header: no line breaks from user input
     subject = f"【新{submission.KIND_LABEL}】{summary}"[:150]

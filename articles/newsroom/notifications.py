@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from articles.models import Article, ArticleTransition, Status
+from newsportal.links import site_url
 
 SUBJECTS = {
     "submit": "【待审核】{title}",
@@ -52,8 +53,8 @@ def send(article, name, actor, note=""):
         "actor": display_name(actor),
         "note": note,
         "site_name": settings.SITE_NAME,
-        "admin_url": settings.SITE_URL.rstrip("/") + reverse("admin:articles_article_change", args=[article.pk]),
-        "public_url": settings.SITE_URL.rstrip("/") + article.get_absolute_url(),
+        "admin_url": site_url(reverse("admin:articles_article_change", args=[article.pk])),
+        "public_url": site_url(article.get_absolute_url()),
     }
     title = " ".join(article.title.split())
     subject = SUBJECTS[name].format(title=title)[:150]

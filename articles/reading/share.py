@@ -16,7 +16,7 @@ import logging
 import re
 import subprocess
 from pathlib import Path
-from urllib.parse import urlencode, urljoin
+from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
@@ -31,6 +31,7 @@ from django.views.decorators.http import require_safe
 from PIL import Image, ImageDraw, ImageFont
 
 from articles.models import Article
+from newsportal.links import site_url
 
 logger = logging.getLogger(__name__)
 
@@ -57,11 +58,6 @@ _MUTED = (89, 89, 89)
 # Characters that may not start a line (避头点): they stay at the end of the line before.
 _NO_LINE_START = set("，。、；：？！”’）》」』】〉…,.;:?!)")
 _TOKEN = re.compile(r"[A-Za-z0-9_.%+\-]+|\s+|.")
-
-
-def site_url(path):
-    """`path` (or an absolute URL, returned as it is) on the site's public origin."""
-    return urljoin(settings.SITE_URL.rstrip("/") + "/", path)
 
 
 def public_url(article):
