@@ -7,7 +7,6 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F
-from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
 
@@ -17,6 +16,7 @@ from articles.models.image import Image
 from articles.models.publication import ArticleQuerySet, PublicationState, Status, publication_state
 from articles.models.taxonomy import Channel, Industry, Region
 from newsportal.fields import staff_member
+from newsportal.links import reverse_one
 
 
 class Article(models.Model):
@@ -116,7 +116,7 @@ class Article(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:detail", args=[self.pk])
+        return reverse_one("articles:detail", self.pk)
 
     def prepare_content(self):
         """Sanitise the body and fill the cover's alt text: what every save stores.
@@ -161,6 +161,33 @@ class Article(models.Model):
         if self.lead or "body" in self.get_deferred_fields():  # a list item: never a query per story
             return self.lead
         return excerpts.lead_excerpt(self.body)
+
+    # The publication time as lists print it, in the site's time zone. A list prints it twice per
+    # story (the <time> element and its text): as properties, one conversion serves both, and
+    # a lookup costs a third of the `date` filter, which lists call forty times a page.
+    @property
+    def publish_iso(self):
+        at = self._local_publish_at()
+        return at.isoformat() if at else ""
+
+    @property
+    def publish_day(self):
+        """YYYY-MM-DD."""
+        at = self._local_publish_at()
+        return at.strftime("%Y-%m-%d") if at else ""
+
+    @property
+    def publish_month_day(self):
+        """MM-DD."""
+        at = self._local_publish_at()
+        return at.strftime("%m-%d") if at else ""
+
+    def _local_publish_at(self):
+        at = self.publish_at
+        cached = self.__dict__.get("_local_publish")
+        if cached is None or cached[0] != at:
+            cached = self.__dict__["_local_publish"] = (at, at and timezone.localtime(at))
+        return cached[1]
 
     @property
     def sections(self):

@@ -9,7 +9,8 @@ import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
+
+from newsportal.links import reverse_one
 
 # Besides letters (Chinese included) and digits, a search term may hold these: English names
 # are written with spaces, hyphens and dots (Beijing E-Town, St. Regis). Everything else is
@@ -86,7 +87,7 @@ class Region(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:region", args=[self.slug])
+        return reverse_one("articles:region", self.slug)
 
     @property
     def alias_list(self):
@@ -155,7 +156,7 @@ class Channel(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:channel", args=[self.slug])
+        return reverse_one("articles:channel", self.slug)
 
     @property
     def alias_list(self):

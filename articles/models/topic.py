@@ -1,10 +1,10 @@
 """专题: editor-curated, ordered collections of stories with their own page."""
 
 from django.db import models
-from django.urls import reverse
 
 from articles.models.article import Article
 from articles.models.image import Image
+from newsportal.links import reverse_one
 
 
 class TopicQuerySet(models.QuerySet):
@@ -38,7 +38,7 @@ class Topic(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("articles:topic", args=[self.slug])
+        return reverse_one("articles:topic", self.slug)
 
     def visible_articles(self):
         """The topic's published stories in the editors' order."""

@@ -40,7 +40,7 @@ def article_page(article):
 
 def neighbours(article):
     """(previous, next) published stories in publication order: older and newer."""
-    published, params = Article.objects.published().condition_sql()
+    published, params = Article.objects.published_condition_sql()
     at, pk = article.publish_at, article.pk
     # Each side is its own index scan that starts at the article's place and stops at one row.
     sql = (
@@ -67,7 +67,7 @@ def related(article, limit=5):
     """
     tag_ids = [t.pk for t in article.tags.all()]
     region_ids = [r.pk for r in article.regions.all()]
-    published, published_params = Article.objects.published().condition_sql()
+    published, published_params = Article.objects.published_condition_sql()
     tagged = ContentType.objects.get_for_model(Article).pk
     parts, part_params = [], []
     for tag_id in tag_ids:
