@@ -22,6 +22,7 @@ import datetime
 import logging
 
 from django.conf import settings
+from django.db import transaction
 from django.tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 from django.tasks.base import TaskResultStatus
 from django.tasks.signals import task_finished
@@ -37,6 +38,7 @@ TASK_NAMES = {
     "articles.search.documents.reindex_region": "更新区域下文章的搜索索引",
     "articles.search.documents.reindex_channel": "更新栏目下文章的搜索索引",
     "articles.media.renditions.generate_renditions": "生成图片的 WebP 尺寸",
+    "articles.reading.tasks.draw_share_card": "绘制文章的分享卡片",
     "submissions.tasks.submission_received": "新事项的邮件（分派）",
     "submissions.tasks.send_receipt": "受理回执邮件",
     "submissions.tasks.notify_staff": "新事项通知邮件（工作人员）",
@@ -59,6 +61,32 @@ def title(task_path):
 def describe(db_result):
     """A queued task as the admin's titles name it (DBTaskResult has no __str__ of its own)."""
     return f"{title(db_result.task_path)}（{str(db_result.pk)[:8]}）"
+
+
+class _EnqueueOnCommit:
+    """The on-commit callback for one task and object, recognisable while it is pending."""
+
+    def __init__(self, task, object_id):
+        self.task, self.object_id, self.done = task, object_id, False
+        self.key = (task.name, object_id)
+
+    def __call__(self):
+        self.done = True
+        self.task.enqueue(self.object_id)
+
+
+def enqueue_on_commit(task, object_id):
+    """Enqueue `task(object_id)` once the transaction commits, once however often it is asked.
+
+    Saving an article in the admin sends post_save and an m2m signal for each of tags,
+    regions and industries; one run of a task covers them all. Pending callbacks are read
+    from the connection, so a rolled-back savepoint drops its own.
+    """
+    callback = _EnqueueOnCommit(task, object_id)
+    pending = transaction.get_connection().run_on_commit
+    if any(getattr(other, "key", None) == callback.key and not other.done for _, other, _ in pending):
+        return
+    transaction.on_commit(callback)
 
 
 def uses_worker(alias=DEFAULT_TASK_BACKEND_ALIAS):

@@ -1,14 +1,22 @@
-"""Helpers shared by the test modules: form posts, admin URLs and posts, receipts and the browser's console.
+"""Helpers shared by the test modules: form posts, admin URLs and posts, receipts, the browser's console
+and the database task queue.
 
 Test modules import their helpers from here, tests.factories (model factories) and tests.files
 (real files), never from one another; shared fixtures live in tests/conftest.py.
 """
 
+import datetime
+import io
 import re
 import secrets
 import time
 
 from django.core import signing
+from django.core.management import call_command
+from django.tasks.base import TaskResultStatus
+from django.utils import timezone
+from django_tasks_db.management.commands import db_worker
+from django_tasks_db.models import DBTaskResult, get_date_max
 
 from submissions import attachments
 from submissions.validators import credit_code_check_char
@@ -210,3 +218,31 @@ def watch_console(page):
     page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: problems.append(str(error)))
     return problems
+
+
+# ----- the task queue (TASKS_BACKEND=database) -----
+
+
+def use_database_queue(settings, monkeypatch):
+    """Tasks go to django-tasks-db's table, as in production; three attempts, 30 s apart at first."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS_MAX_ATTEMPTS = 3
+    settings.TASKS_RETRY_DELAY_SECONDS = 30
+    settings.TASKS_RETRY_MAX_DELAY_SECONDS = 3600
+    # The worker drops connections left in a transaction, as it should between tasks; the test's
+    # own transaction (its rollback keeps tests apart) must survive it.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+
+def work(*args):
+    """One run of `manage.py worker --batch`: the due periodic jobs, then every ready task."""
+    out = io.StringIO()
+    call_command("worker", "--batch", "--no-startup-delay", *args, stdout=out)
+    return out.getvalue()
+
+
+def later():
+    """The waiting retries' time has come."""
+    DBTaskResult.objects.filter(status=TaskResultStatus.READY).exclude(run_after=get_date_max()).update(
+        run_after=timezone.now() - datetime.timedelta(seconds=1)
+    )

@@ -17,6 +17,7 @@ from articles.models import Article
 from articles.reading import share
 from newsportal.storage import file_storages
 from tests.factories import ArticleFactory, ImageFactory, RegionFactory
+from tests.helpers import use_database_queue, work
 from tests.s3 import S3_VARIABLES, S3Buckets, moto_server
 
 pytestmark = pytest.mark.django_db
@@ -231,3 +232,35 @@ def test_cards_are_kept_in_the_object_store_when_media_is_on_s3(client, moto_end
     [key] = buckets.keys(buckets.public)
     assert key.startswith(f"media/share-cards/{article.pk}/") and key.endswith(".png")
     assert buckets.body(buckets.public, key) == response.content
+
+
+def test_with_a_worker_the_card_is_drawn_in_the_background_before_anyone_asks(
+    client, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    use_database_queue(settings, monkeypatch)
+    with django_capture_on_commit_callbacks(execute=True):
+        article = ArticleFactory(title="亦庄新药获批上市", regions=[RegionFactory(name="亦庄")])
+    queued = DBTaskResult.objects.filter(task_path="articles.reading.tasks.draw_share_card")
+    assert queued.count() == 1  # the save and the regions it was given: one card
+    assert not default_storage.exists(f"share-cards/{article.pk}")
+    work()
+    _, stored = default_storage.listdir(f"share-cards/{article.pk}")
+    assert len(stored) == 1
+
+    def fail(*args):
+        raise AssertionError("drawn on the request")
+
+    monkeypatch.setattr(share, "render_card", fail)
+    response = client.get(card_path(page_of(client, article)))
+    assert response.status_code == 200 and png_size(response) == (1200, 630)
+
+
+def test_a_draft_queues_no_card(settings, monkeypatch, django_capture_on_commit_callbacks):
+    from django_tasks_db.models import DBTaskResult
+
+    use_database_queue(settings, monkeypatch)
+    with django_capture_on_commit_callbacks(execute=True):
+        ArticleFactory(status="draft")
+    assert not DBTaskResult.objects.filter(task_path="articles.reading.tasks.draw_share_card").exists()

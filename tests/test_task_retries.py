@@ -15,9 +15,9 @@ from django_tasks_db.models import DBTaskResult
 from newsportal import task_admin, tasks, worker
 from newsportal.models import WorkerHeartbeat
 from tests.factories import UserFactory
+from tests.helpers import later, use_database_queue, work
 from tests.test_chinese_ui import english_in
 from tests.test_settings_env import ROOT
-from tests.test_task_worker import later, use_database_queue, work
 
 pytestmark = pytest.mark.django_db
 

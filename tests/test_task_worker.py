@@ -4,7 +4,6 @@ the worker beats (newsportal.worker.last_heartbeat), runs the periodic jobs once
 and stops after the current task on SIGTERM."""
 
 import datetime
-import io
 import json
 import os
 import signal
@@ -16,13 +15,12 @@ import time
 import pytest
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 from django.db.models import F
 from django.tasks import task
 from django.tasks.base import TaskResultStatus
 from django.utils import timezone
-from django_tasks_db.management.commands import db_worker
-from django_tasks_db.models import DBTaskResult, get_date_max
+from django_tasks_db.models import DBTaskResult
 
 from articles.models import Article, ArticleDraft, Status
 from articles.newsroom import drafts
@@ -31,7 +29,7 @@ from newsportal import worker
 from newsportal.models import PeriodicJob, WorkerHeartbeat
 from submissions.models import ContactMessage, StatusChange
 from tests.factories import ArticleFactory, newsroom_user
-from tests.helpers import contact_data
+from tests.helpers import contact_data, later, use_database_queue, work
 from tests.test_settings_env import ROOT, server_env
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("submission_settings")]
@@ -40,34 +38,9 @@ CONTACT_URL = "/contact/"
 SUBMITTER, STAFF = "wangwu@example.com", "staff@example.com"
 
 
-def use_database_queue(settings, monkeypatch):
-    """Tasks go to django-tasks-db's table, as in production; three attempts, 30 s apart at first."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    settings.TASKS_MAX_ATTEMPTS = 3
-    settings.TASKS_RETRY_DELAY_SECONDS = 30
-    settings.TASKS_RETRY_MAX_DELAY_SECONDS = 3600
-    # The worker drops connections left in a transaction, as it should between tasks; the test's
-    # own transaction (its rollback keeps tests apart) must survive it.
-    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
-
-
 @pytest.fixture
 def queue(settings, monkeypatch):
     use_database_queue(settings, monkeypatch)
-
-
-def work(*args):
-    """One run of `manage.py worker --batch`: the due periodic jobs, then every ready task."""
-    out = io.StringIO()
-    call_command("worker", "--batch", "--no-startup-delay", *args, stdout=out)
-    return out.getvalue()
-
-
-def later():
-    """The waiting retries' time has come."""
-    DBTaskResult.objects.filter(status=TaskResultStatus.READY).exclude(run_after=get_date_max()).update(
-        run_after=timezone.now() - datetime.timedelta(seconds=1)
-    )
 
 
 def rows():

@@ -28,6 +28,7 @@ from articles.models import (
 )
 from articles.reading import cache as page_cache
 from articles.reading import navigation
+from articles.reading import tasks as reading_tasks
 
 
 @receiver([post_save, post_delete], sender=Region)
@@ -51,6 +52,19 @@ def refresh_pages_for_story(sender, instance, **kwargs):
     # Published covers live, scheduled and expired stories: all move the next scheduled event.
     if instance.status == Status.PUBLISHED or getattr(instance, "_page_cache_was_published", False):
         page_cache.invalidate()
+
+
+@receiver(post_save, sender=Article)
+def redraw_share_card(sender, instance, raw=False, **kwargs):
+    """A published story's card shows its title, date and regions: drawn anew by a worker."""
+    if not raw and instance.status == Status.PUBLISHED:
+        reading_tasks.share_card_after_commit(instance.pk)
+
+
+@receiver(m2m_changed, sender=Article.regions.through)
+def redraw_share_card_for_regions(sender, instance, action, reverse, **kwargs):
+    if action in {"post_add", "post_remove", "post_clear"} and not reverse and instance.status == Status.PUBLISHED:
+        reading_tasks.share_card_after_commit(instance.pk)
 
 
 @receiver(m2m_changed, sender=Article.regions.through)
