@@ -9,7 +9,7 @@ from django.utils import timezone
 from articles.models import Article, ArticleDraft, ArticleTransition, Status
 from articles.newsroom import drafts
 from tests.factories import ArticleFactory, RegionFactory, newsroom_user
-from tests.helpers import article_data, change_url
+from tests.helpers import article_data, change_url, use_database_queue, work
 
 pytestmark = pytest.mark.django_db
 
@@ -112,6 +112,17 @@ def test_the_middleware_publishes_due_changes_on_the_next_request(client, editor
     draft = drafts.save(live, {"title": "亦庄新政（已到时间）"}, editor)
     ArticleDraft.objects.filter(pk=draft.pk).update(go_live_at=timezone.now() - datetime.timedelta(minutes=1))
     settings.NEWSROOM_SCHEDULED_CHANGES_INTERVAL = 60
+    assert "亦庄新政（已到时间）" in client.get(live.get_absolute_url()).content.decode()
+
+
+def test_with_task_workers_requests_leave_due_changes_to_the_worker(client, editor, live, settings, monkeypatch):
+    draft = drafts.save(live, {"title": "亦庄新政（已到时间）"}, editor)
+    ArticleDraft.objects.filter(pk=draft.pk).update(go_live_at=timezone.now() - datetime.timedelta(minutes=1))
+    settings.NEWSROOM_SCHEDULED_CHANGES_INTERVAL = 60
+    settings.PAGE_CACHE_SECONDS = 0  # the page cache would apply them when they fall due
+    use_database_queue(settings, monkeypatch)
+    assert "亦庄新政（已到时间）" not in client.get(live.get_absolute_url()).content.decode()
+    work()  # the worker's periodic job
     assert "亦庄新政（已到时间）" in client.get(live.get_absolute_url()).content.decode()
 
 

@@ -26,6 +26,7 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from articles.models import Article, ArticleDraft, ArticleTransition, Channel, Image, Industry, Region, Status
+from newsportal.tasks import uses_worker
 
 logger = logging.getLogger(__name__)
 
@@ -239,8 +240,10 @@ class _revision:
 class ScheduledChangesMiddleware:
     """Publish due scheduled changes at most once per NEWSROOM_SCHEDULED_CHANGES_INTERVAL seconds.
 
-    For sites that run no `publish_scheduled_changes` job. One indexed query a minute per
-    process; a failure is logged and never reaches the reader. 0 turns it off.
+    For sites that run no task worker and no `publish_scheduled_changes` job. One indexed
+    query a minute per process; a failure is logged and never reaches the reader. 0 turns it
+    off, and so do task workers (TASKS_BACKEND=database): they publish due changes themselves
+    (newsportal.worker), off the readers' requests.
     """
 
     def __init__(self, get_response):
@@ -249,7 +252,7 @@ class ScheduledChangesMiddleware:
 
     def __call__(self, request):
         interval = getattr(settings, "NEWSROOM_SCHEDULED_CHANGES_INTERVAL", 60)
-        if interval and time.monotonic() - self.checked >= interval:
+        if interval and time.monotonic() - self.checked >= interval and not uses_worker():
             self.checked = time.monotonic()
             try:
                 publish_due()
