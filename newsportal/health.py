@@ -5,6 +5,9 @@ Each check returns "ok", "not used" (the part is not configured here, which is h
 or a password from a URL). A check never raises.
 """
 
+import threading
+import time
+
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
@@ -16,6 +19,9 @@ from newsportal.tasks import uses_worker
 from newsportal.worker import last_heartbeat
 
 HEALTHY = frozenset({"ok", "not used"})
+
+_storage_lock = threading.Lock()
+_storage_result = None  # (storage settings, monotonic time, result) of the last storage check
 
 
 def run_checks():
@@ -47,11 +53,25 @@ def cache_check():
 
 
 def storage_check():
-    """A tiny file written, read back and deleted in each storage (local folders or the object store)."""
-    try:
-        return check_storages()
-    except Exception as exc:  # it promises not to raise; a health check must not either
-        return _error(exc)
+    """A tiny file written, read back and deleted in each storage (local folders or the object store).
+
+    At most once per HEALTHZ_STORAGE_SECONDS per process: /healthz is public, and each check is
+    a handful of requests to the object store. The answer is kept with the storage settings it
+    was found under, so a change of them is checked at once.
+    """
+    global _storage_result
+    config = (str(settings.MEDIA_ROOT), str(getattr(settings, "PRIVATE_MEDIA_ROOT", "")), repr(settings.STORAGES))
+    now = time.monotonic()
+    with _storage_lock:
+        kept = _storage_result
+        if kept is not None and kept[0] == config and now - kept[1] < settings.HEALTHZ_STORAGE_SECONDS:
+            return kept[2]
+        try:
+            result = check_storages()
+        except Exception as exc:  # it promises not to raise; a health check must not either
+            result = _error(exc)
+        _storage_result = (config, time.monotonic(), result)
+        return result
 
 
 def worker_check():

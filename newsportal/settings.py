@@ -267,6 +267,8 @@ if HEALTHZ_TOKEN and len(HEALTHZ_TOKEN) < 32:
     raise ImproperlyConfigured("HEALTHZ_TOKEN must be at least 32 characters long (or unset).")
 # The task worker check fails when no worker has beaten for this long (they beat every 10 s).
 HEALTHZ_WORKER_STALE_SECONDS = env_int("HEALTHZ_WORKER_STALE_SECONDS", 60, minimum=1)
+# /healthz writes a file to each storage at most this often per process (it is public).
+HEALTHZ_STORAGE_SECONDS = env_int("HEALTHZ_STORAGE_SECONDS", 30, minimum=0)
 
 # E-mail through Django 6.1's MAILERS: the console in development, SMTP from the environment
 # in production (EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS/SSL).

@@ -10,6 +10,7 @@ from django.core.cache import caches
 from django.db import connection
 from django.utils import timezone
 
+from newsportal import health
 from newsportal.models import WorkerHeartbeat
 from tests.factories import UserFactory
 
@@ -112,6 +113,21 @@ def test_uploads_that_cannot_be_stored_fail_the_storage_check(client, settings, 
     assert response.status_code == 503
     assert response.json()["storage"].startswith("error: default: ")
     assert client.get("/healthz").json() == {"status": "error"}
+
+
+def test_the_storages_are_written_at_most_once_per_interval(client, settings, monkeypatch):
+    calls = []
+    monkeypatch.setattr(health, "check_storages", lambda: calls.append(1) or "ok")
+    settings.HEALTHZ_STORAGE_SECONDS = 30
+    for _ in range(3):
+        assert client.get("/healthz").status_code == 200
+    assert len(calls) == 1
+    settings.MEDIA_ROOT = settings.MEDIA_ROOT / "moved"  # other storage settings: checked at once
+    client.get("/healthz")
+    assert len(calls) == 2
+    settings.HEALTHZ_STORAGE_SECONDS = 0
+    client.get("/healthz")
+    assert len(calls) == 3
 
 
 @pytest.mark.usefixtures("queued_tasks")
