@@ -307,7 +307,26 @@ def sentry_options(environ, *, debug):
         "environment": environ.get("SENTRY_ENVIRONMENT", "").strip() or ("development" if debug else "production"),
         "release": environ.get("SENTRY_RELEASE", "").strip() or None,
         "traces_sample_rate": rate,
+        "before_send": drop_retried_task_failures,
     }
+
+
+def drop_retried_task_failures(event, hint):
+    """Sentry's before_send: one event per failed queued task, not one per attempt.
+
+    django.tasks logs every failed run at ERROR; with the database queue the task runs again
+    (newsportal.tasks), and when its attempts are spent newsportal.tasks logs the error that is
+    reported. With the in-process backend a failure is final, and reported as it happens.
+    """
+    if event.get("logger") == "django.tasks":
+        from newsportal.tasks import uses_worker
+
+        try:
+            if uses_worker():
+                return None
+        except Exception:  # an event must never be lost to this check
+            return event
+    return event
 
 
 def init_sentry(environ=None, *, debug=False):

@@ -113,10 +113,11 @@ def retry_later(db_result, now=None):
     attempts = len(db_result.worker_ids)
     if attempts >= settings.TASKS_MAX_ATTEMPTS:
         logger.error(
-            "Task id=%s path=%s failed %d times: it stays failed (重试 in the admin runs it again).",
+            "Task id=%s path=%s failed %d times, last with %s: it stays failed (重试 in the admin runs it again).",
             db_result.pk,
             db_result.task_path,
             attempts,
+            db_result.exception_class_path or "an unknown error",
         )
         return None
     run_after = (now or timezone.now()) + backoff(attempts)

@@ -62,6 +62,18 @@ def test_environment_release_and_tracing_come_from_the_environment(init_calls):
     )
 
 
+def test_a_queued_task_is_reported_once_when_its_attempts_are_spent_not_per_attempt(init_calls, settings):
+    init_sentry({"SENTRY_DSN": DSN}, debug=False)
+    before_send = init_calls[0]["before_send"]
+    attempt = {"logger": "django.tasks", "level": "error", "logentry": {"message": "Task id=%s path=%s state=%s"}}
+    spent = {"logger": "newsportal.tasks", "level": "error"}
+    assert before_send(attempt, {}) is attempt  # in-process tasks: a failure is final
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    assert before_send(attempt, {}) is None  # queued: retried, and reported when spent
+    assert before_send(spent, {}) is spent
+    assert before_send({"logger": "django.request"}, {}) == {"logger": "django.request"}
+
+
 def test_development_reports_as_development(init_calls):
     init_sentry({"SENTRY_DSN": DSN}, debug=True)
     assert init_calls[0]["environment"] == "development"
