@@ -1,7 +1,9 @@
 import pytest
 from django.core.cache import cache
 
+from newsportal.storage import file_storages
 from tests.factories import newsroom_user
+from tests.s3 import S3_VARIABLES, S3Buckets, moto_server
 
 
 @pytest.fixture(autouse=True)
@@ -48,3 +50,25 @@ def login_as(client):
         return user
 
     return login
+
+
+# ----- an S3-compatible object store: moto's server (tests/s3.py), started when a test first asks -----
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint():
+    with moto_server() as endpoint:
+        yield endpoint
+
+
+@pytest.fixture
+def s3(moto_endpoint, settings, monkeypatch):
+    """newsportal configured from S3_* variables naming two fresh buckets on the moto server."""
+    buckets = S3Buckets(moto_endpoint)
+    for name in S3_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in buckets.environment().items():
+        monkeypatch.setenv(name, value)
+    entries, settings.MEDIA_URL = file_storages()
+    settings.STORAGES = {**settings.STORAGES, **entries}
+    return buckets

@@ -15,28 +15,9 @@ from submissions.models import Attachment, Contribution
 from tests.factories import ArticleFactory, ContributionFactory, RegionFactory, UserFactory, newsroom_user
 from tests.files import image_bytes, pdf_bytes, upload
 from tests.helpers import attach, contribution_data
-from tests.s3 import S3_VARIABLES, S3Buckets, anonymous_get, moto_server
+from tests.s3 import S3_VARIABLES, anonymous_get
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="session")
-def moto_endpoint():
-    with moto_server() as endpoint:
-        yield endpoint
-
-
-@pytest.fixture
-def s3(moto_endpoint, settings, monkeypatch):
-    """newsportal configured from S3_* variables naming two fresh buckets on the moto server."""
-    buckets = S3Buckets(moto_endpoint)
-    for name in S3_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
-    for name, value in buckets.environment().items():
-        monkeypatch.setenv(name, value)
-    entries, settings.MEDIA_URL = file_storages()
-    settings.STORAGES = {**settings.STORAGES, **entries}
-    return buckets
 
 
 def picture():

@@ -15,10 +15,8 @@ from PIL import Image, ImageFont
 
 from articles.models import Article
 from articles.reading import share
-from newsportal.storage import file_storages
 from tests.factories import ArticleFactory, ImageFactory, RegionFactory
 from tests.helpers import use_database_queue, work
-from tests.s3 import S3_VARIABLES, S3Buckets, moto_server
 
 pytestmark = pytest.mark.django_db
 
@@ -212,20 +210,8 @@ def test_a_preview_of_a_draft_has_no_share_block(admin_client):
     assert "用微信扫一扫" not in response.content.decode()
 
 
-@pytest.fixture(scope="module")
-def moto_endpoint():
-    with moto_server() as endpoint:
-        yield endpoint
-
-
-def test_cards_are_kept_in_the_object_store_when_media_is_on_s3(client, moto_endpoint, settings, monkeypatch):
-    buckets = S3Buckets(moto_endpoint)
-    for name in S3_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
-    for name, value in buckets.environment().items():
-        monkeypatch.setenv(name, value)
-    entries, settings.MEDIA_URL = file_storages()
-    settings.STORAGES = {**settings.STORAGES, **entries}
+def test_cards_are_kept_in_the_object_store_when_media_is_on_s3(client, s3):
+    buckets = s3
     article = ArticleFactory()
     response = client.get(card_path(page_of(client, article)))
     assert response.status_code == 200 and png_size(response) == (1200, 630)
