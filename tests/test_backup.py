@@ -25,7 +25,7 @@ from newsportal.storage import file_storages
 from tests.factories import ArticleFactory, ContributionFactory, ImageFactory, TopicFactory
 from tests.files import pdf_bytes
 from tests.helpers import attach
-from tests.s3 import S3_VARIABLES, S3Buckets, moto_server
+from tests.s3 import S3_VARIABLES, S3Buckets
 
 ROOT = Path(__file__).resolve().parent.parent
 ARCHIVE_NAME = re.compile(r"newsportal-\d{4}-\d{2}-\d{2}T\d{4}\.tar\.gz")
@@ -189,12 +189,6 @@ def test_the_manifest_lists_row_counts_file_hashes_and_versions(tmp_path, settin
 
 
 # ----- S3 storages -----
-
-
-@pytest.fixture(scope="module")
-def moto_endpoint():
-    with moto_server() as endpoint:
-        yield endpoint
 
 
 @pytest.mark.django_db(transaction=True)
