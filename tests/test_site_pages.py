@@ -5,6 +5,7 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.conf import settings
 from django.template import defaulttags
 from django.utils import timezone
 
@@ -68,7 +69,7 @@ def test_a_policy_not_yet_written_says_so(client):
 
 @pytest.mark.parametrize("url", ["/sitemap/", "/privacy/", "/terms/"])
 def test_the_new_pages_have_a_canonical_link(client, url):
-    assert f'<link rel="canonical" href="http://testserver{url}">' in client.get(url).content.decode()
+    assert f'<link rel="canonical" href="{settings.SITE_URL.rstrip("/")}{url}">' in client.get(url).content.decode()
 
 
 def test_the_footer_links_every_service_and_policy_page(client):

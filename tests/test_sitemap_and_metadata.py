@@ -3,6 +3,7 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.conf import settings
 
 from articles.models import Article
 from tests.factories import ArticleFactory, ChannelFactory, RegionFactory, UserFactory
@@ -50,9 +51,11 @@ def test_article_page_has_canonical_description_open_graph_and_jsonld(client):
         responsible_editor=UserFactory(first_name="张编辑"),
         tags=["生物医药"],
     )
-    response = client.get(article.get_absolute_url())
+    # On SITE_URL whatever host was asked: a cached page serves every reader.
+    response = client.get(article.get_absolute_url(), HTTP_HOST="localhost")
     page = response.content.decode()
-    url = f"http://testserver{article.get_absolute_url()}"
+    url = f"{settings.SITE_URL.rstrip('/')}{article.get_absolute_url()}"
+    assert "localhost" not in page
     assert f'<link rel="canonical" href="{url}">' in page
     assert '<meta name="description" content="北京亦庄生物医药产业招商引资迎来重要突破。">' in page
     assert '<meta property="og:type" content="article">' in page
@@ -90,6 +93,12 @@ def test_robots_keeps_crawlers_out_of_previews_and_lookups(client):
     body = client.get("/robots.txt").content.decode()
     for path in ("/admin/", "/search/", "/track/", "/preview/"):
         assert f"Disallow: {path}" in body
+
+
+def test_search_results_stay_out_of_indexes_but_are_described(client):
+    page = client.get("/search/", {"q": "亦庄"}).content.decode()
+    assert '<meta name="robots" content="noindex, follow">' in page
+    assert re.search(r'<meta name="description" content="[^"]*站内搜索[^"]*">', page)
 
 
 def test_a_story_without_a_summary_is_described_by_its_lead_cut_at_a_sentence(client):

@@ -10,6 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 
 from articles.reading import share
+from newsportal.links import site_url
 
 register = template.Library()
 
@@ -18,7 +19,9 @@ _JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
 def _absolute(request, url):
-    return request.build_absolute_uri(url) if url else None
+    """`url` on SITE_URL: a page from the shared cache is served to every reader, whatever host
+    they asked (`request` is kept for the tags' signature)."""
+    return site_url(url) if url else None
 
 
 @register.simple_tag(takes_context=True)

@@ -11,6 +11,10 @@
   var root = document.documentElement;
   // Marks that scripts run, so controls that need JavaScript (the toggle) may be shown.
   root.classList.add("js");
+  // And that the browser can speak, so 朗读 (site.js) takes its place before the first paint.
+  if (window.speechSynthesis && typeof window.SpeechSynthesisUtterance === "function") {
+    root.classList.add("speech");
+  }
   try {
     if (window.localStorage.getItem("newsportal.careMode") === "on") {
       root.classList.add("care-mode");

@@ -8,7 +8,6 @@
  * - View counter ([data-view-beacon]): counts the view and shows the current total.
  * - 关怀模式 toggle ([data-care-toggle]); static/js/care-mode.js applies it before first paint.
  * - 朗读 ([data-read-aloud]): reads the article aloud where the browser has speech synthesis.
- * - 本文目录 (details[data-toc]): sent closed for phones, opened on wider screens.
  */
 (function () {
   "use strict";
@@ -50,11 +49,6 @@
   }
 
   function init() {
-    // The tools only work with JavaScript, so they start hidden and are revealed here.
-    document.querySelectorAll("[data-article-tools]").forEach(function (tools) {
-      tools.hidden = false;
-    });
-
     if (document.querySelector("[data-article-body]")) {
       applySize(readStoredSize() || DEFAULT_SIZE);
     }
@@ -196,9 +190,9 @@
 
 /*
  * 朗读 (read aloud) of an article through the browser's speech synthesis, in zh-CN. The control
- * stays hidden where window.speechSynthesis is missing. One button cycles 朗读 → 暂停 → 继续;
- * 停止 appears while reading; a status region tells screen-reader users what happened.
- * The text goes out sentence by sentence: Chromium drops very long utterances.
+ * is shown by site.css only where care-mode.js found speech synthesis (html.speech). One button
+ * cycles 朗读 → 暂停 → 继续; 停止 appears while reading; a status region tells screen-reader users
+ * what happened. The text goes out sentence by sentence: Chromium drops very long utterances.
  */
 (function () {
   "use strict";
@@ -321,8 +315,6 @@
     window.addEventListener("pagehide", function () {
       synth.cancel();
     });
-
-    box.hidden = false;
   }
 
   if (document.readyState === "loading") {
@@ -332,28 +324,3 @@
   }
 })();
 
-/*
- * 本文目录. The contents are sent closed, so a phone's first screen reaches the story itself;
- * where the page is as wide as the desktop layout (site.css: 48em) they open at once. This
- * script is deferred: it runs as parsing ends, before the page is usually first painted.
- */
-(function () {
-  "use strict";
-
-  const WIDE = "(min-width: 48em)";
-
-  function init() {
-    if (!window.matchMedia || !window.matchMedia(WIDE).matches) {
-      return;
-    }
-    document.querySelectorAll("details[data-toc]").forEach(function (toc) {
-      toc.open = true;
-    });
-  }
-
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
-  } else {
-    init();
-  }
-})();

@@ -1,6 +1,7 @@
 """关怀模式 (elder-friendly mode) and the reading site's accessibility for older readers: the
 remembered toggle, text that follows the browser's font-size setting, 44px touch targets on
-phones, forced colours, 朗读 (read aloud) and axe with the mode on and off."""
+phones, forced colours and 朗读 (read aloud). axe with the mode on and off, on every public
+page: test_axe_every_page.py."""
 
 import json
 
@@ -233,26 +234,3 @@ def test_read_aloud_reads_the_story_in_chinese_and_can_pause_resume_and_stop(pag
     page.evaluate("speechSynthesis.spoken.at(-1).dispatchEvent(new Event('end'))")
     assert (read.inner_text(), status.inner_text()) == ("朗读", "朗读结束")
     assert problems == []
-
-
-@pytest.mark.parametrize("path", ["/", "article"])
-def test_axe_finds_nothing_and_nothing_overflows_with_care_mode_on_and_off(page, demo, path):
-    from axe_playwright_python.sync_playwright import Axe
-
-    url = demo + (article_path() if path == "article" else path)
-    axe, found = Axe(), {}
-    for width in (360, 1280):
-        page.set_viewport_size({"width": width, "height": 900})
-        for care in (False, True):
-            page.goto(url)
-            page.evaluate(f"localStorage.{'setItem' if care else 'removeItem'}('newsportal.careMode', 'on')")
-            page.reload()
-            assert care_mode_on(page) is care
-            assert page.evaluate("document.documentElement.scrollWidth") <= width  # nothing sticks out
-            violations = axe.run(page).response["violations"]
-            if care:  # 关怀模式 promises 7:1 text contrast (WCAG AAA)
-                violations += axe.run(page, options={"runOnly": ["color-contrast-enhanced"]}).response["violations"]
-            for violation in violations:
-                targets = [node["target"] for node in violation["nodes"]][:3]
-                found[(width, care, violation["id"])] = targets
-    assert found == {}

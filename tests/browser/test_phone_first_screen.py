@@ -1,6 +1,7 @@
 """A story's first screen on a phone (issue 13): compact header, one meta line, no automatic
 摘要 box and the contents closed, so the first paragraph shows on a 360x800 screen; the
-contents open from the keyboard, and are open on a desktop; axe finds nothing at either width."""
+contents open from the keyboard, and are open on a desktop, with or without JavaScript; axe
+finds nothing at either width."""
 
 import pytest
 from django.core.management import call_command
@@ -79,10 +80,39 @@ def test_the_contents_are_closed_on_a_phone_and_open_from_the_keyboard(phone, de
 def test_the_contents_are_open_on_a_desktop(page, demo):
     page.set_viewport_size({"width": 1280, "height": 800})
     page.goto(demo + story_path())
-    assert page.locator("details[data-toc]").evaluate("el => el.open") is True
-    assert page.locator(".toc-list a").first.is_visible()
+    contents = page.get_by_role("navigation", name="本文目录")
+    assert contents.count() == 1  # the phone's copy is hidden, from assistive technology too
+    assert contents.locator(".toc-list a").first.is_visible()
+    assert page.locator("details[data-toc]").is_hidden()
     assert page.locator("#site-search-q").is_visible()
     assert page.locator(".region-nav").is_visible()
+
+
+@pytest.fixture
+def no_script(browser):
+    """A page that runs no JavaScript, as for a reader who turned it off."""
+    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", java_script_enabled=False)
+    yield context.new_page()
+    context.close()
+
+
+def test_without_javascript_the_contents_are_open_on_a_desktop(no_script, demo):
+    no_script.set_viewport_size({"width": 1280, "height": 800})
+    no_script.goto(demo + story_path())
+    contents = no_script.get_by_role("navigation", name="本文目录")
+    assert contents.count() == 1
+    entries = contents.locator(".toc-list a")
+    assert entries.count() > 1 and all(entry.is_visible() for entry in entries.all())
+
+
+def test_without_javascript_the_contents_are_closed_on_a_phone(no_script, demo):
+    no_script.set_viewport_size(PHONE)
+    no_script.goto(demo + story_path())
+    contents = no_script.get_by_role("navigation", name="本文目录")
+    assert contents.count() == 1
+    assert contents.locator("summary").is_visible()
+    assert contents.locator(".toc-list a").first.is_hidden()
+    assert no_script.evaluate(FIRST_PARAGRAPH_TOP) < PHONE["height"]
 
 
 def test_care_mode_keeps_the_title_and_the_meta_line_on_the_first_screen(phone, demo):
@@ -94,6 +124,9 @@ def test_care_mode_keeps_the_title_and_the_meta_line_on_the_first_screen(phone, 
         box = phone.locator(selector).bounding_box()
         assert box["y"] + box["height"] <= PHONE["height"], selector
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    name = phone.locator(".site-logo-text")
+    font_size = name.evaluate("el => parseFloat(getComputedStyle(el).fontSize)")
+    assert name.bounding_box()["height"] < 1.5 * font_size  # the site name on one line
 
 
 @pytest.mark.parametrize("width", [360, 1280])
