@@ -144,7 +144,7 @@ def test_search_page_has_a_fixed_query_budget(client, django_assert_max_num_quer
         ArticleFactory(title=f"亦庄新闻{n}", regions=[region], tags=[f"标签{n}"])
     client.get("/search/", {"q": "亦庄"})
     # The chosen region (1), filter choices (3), matches with their total (1), the page's
-    # stories (1), and on PostgreSQL SET LOCAL enable_seqscan in its savepoint (3).
+    # stories (1), and on PostgreSQL the planner settings in its savepoint (3).
     with django_assert_max_num_queries(9 if connection.vendor == "postgresql" else 6):
         client.get("/search/", {"q": "亦庄", "region": "yizhuang"})
 

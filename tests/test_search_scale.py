@@ -1,7 +1,12 @@
 """Search whose cost does not grow with the archive (articles.search.paging): the newest matches
 ranked and counted up to a limit, and pages of results kept until readers could see a change."""
 
+import datetime
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from articles.models import Article
 from articles.reading import cache as page_cache
@@ -121,3 +126,77 @@ def test_a_broken_cache_still_finds_the_stories(client, monkeypatch):
     ArticleFactory(title="亦庄新闻")
     monkeypatch.setattr(page_cache, "cache", BrokenCache())
     assert titles(search(client, q="亦庄")) == ["亦庄新闻"]
+
+
+@pytest.mark.postgres
+def test_the_newest_matches_are_found_across_slices_of_the_archive(client, few_results, monkeypatch):
+    monkeypatch.setattr(paging, "TIERS", (3, 6))
+    now = timezone.now()
+    for n in range(12):
+        # Every third story matches, newest first: the newest five matches span all three slices.
+        title = f"亦庄新闻{n}" if n % 3 == 0 else f"海淀新闻{n}"
+        ArticleFactory(title=title, publish_at=now - datetime.timedelta(hours=n + 1))
+    ArticleFactory(title="亦庄旧闻", publish_at=now - datetime.timedelta(days=30))
+    assert "找到 <strong>5</strong> 篇相关资讯" in search(client, q="亦庄").content.decode()
+    pages = [titles(search(client, q="亦庄", page=str(n))) for n in (1, 2, 3)]
+    assert sorted(sum(pages, [])) == sorted(["亦庄旧闻", "亦庄新闻0", "亦庄新闻3", "亦庄新闻6", "亦庄新闻9"])
+
+
+@pytest.mark.postgres
+def test_only_the_newest_matches_are_ranked_when_the_first_slice_holds_enough(client, few_results, monkeypatch):
+    monkeypatch.setattr(paging, "TIERS", (8,))
+    now = timezone.now()
+    for n in range(8):
+        ArticleFactory(title=f"亦庄新闻{n}", publish_at=now - datetime.timedelta(hours=n + 1))
+    ArticleFactory(title="亦庄", summary="", publish_at=now - datetime.timedelta(days=30))
+    response = search(client, q="亦庄")
+    assert "找到 <strong>5+</strong> 篇相关资讯" in response.content.decode()
+    # The best title match is older than the newest five matches: it is not among them.
+    pages = [titles(search(client, q="亦庄", page=str(n))) for n in (1, 2, 3)]
+    assert sorted(sum(pages, [])) == [f"亦庄新闻{n}" for n in range(5)]
+
+
+@pytest.mark.postgres
+def test_a_kept_page_is_shown_with_its_snippets_without_reading_the_stories_again(client):
+    ArticleFactory(title="招商新闻", summary="", body="<p>亦庄生物医药产业再添新项目。</p>")
+    search(client, q="亦庄")
+    with CaptureQueriesContext(connection) as captured:
+        page = search(client, q="亦庄").content.decode()
+    assert "<mark>亦庄</mark>生物医药产业" in page and "招商新闻" in page
+    assert not any('FROM "articles_article"' in query["sql"] for query in captured.captured_queries)
+
+
+@pytest.mark.postgres
+def test_a_kept_list_of_results_gives_way_to_an_edited_story(client):
+    story = ArticleFactory(title="亦庄招商新闻")
+    assert "招商新闻" in search(client, q="亦庄").content.decode()
+    story.title = "亦庄招商快讯"
+    story.save()
+    page = search(client, q="亦庄").content.decode()
+    assert "招商快讯" in page and "招商新闻" not in page
+
+
+def test_pages_not_kept_are_listed_each_time(client, settings):
+    settings.SEARCH_RESULTS_SECONDS = 0
+    story = ArticleFactory(title="亦庄招商新闻")
+    assert "招商新闻" in search(client, q="亦庄").content.decode()
+    Article.objects.filter(pk=story.pk).update(title="亦庄招商快讯")  # no signal: nothing is told
+    assert "招商快讯" in search(client, q="亦庄").content.decode()
+
+
+@pytest.mark.postgres
+def test_kept_filter_fields_show_a_new_region_and_the_chosen_one(client):
+    ArticleFactory(title="亦庄新闻")
+    search(client, q="亦庄")
+    RegionFactory(name="北京经济技术开发区", slug="yizhuang")
+    assert '<option value="yizhuang">北京经济技术开发区</option>' in search(client, q="新闻").content.decode()
+    chosen = search(client, q="新闻", region="yizhuang").content.decode()
+    assert '<option value="yizhuang" selected>北京经济技术开发区</option>' in chosen
+
+
+@pytest.mark.postgres
+def test_a_repeated_search_reads_nothing_from_the_database(client, django_assert_num_queries):
+    ArticleFactory(title="亦庄新闻")
+    search(client, q="亦庄")
+    with django_assert_num_queries(0):
+        assert "亦庄</mark>新闻" in search(client, q="亦庄").content.decode()

@@ -74,6 +74,11 @@ class SearchForm(forms.Form):
         return self.is_bound and any(self.cleaned_data.get(name) for name in self.FILTERS)
 
     @property
+    def unfiltered(self):
+        """Whether the search names no filter at all: its filter fields show the same for every query."""
+        return self.is_bound and not any(name in self.data for name in self.FILTERS)
+
+    @property
     def filters_open(self):
         """Whether the 筛选 panel starts open: a filter is set or one was refused."""
         if not self.is_bound:

@@ -56,17 +56,20 @@ def results_page(queryset, q, number, per_page=None, filters=""):
 
     `filters` names what narrowed `queryset` (see articles.search.paging). Each story gets
     `snippet` (the summary when it holds a query word, else the body around its first match)
-    and `title_marked`.
+    and `title_marked`, computed once and kept with the page of results.
     """
     groups = query_terms(q) if q else []
     if not groups:
         return None
-    page = ranked_page(queryset, q, number, per_page or settings.ARTICLES_PER_PAGE, filters, with_body=True)
     words = [marked_words(groups, q)]
-    for article in page:
-        article.snippet = _snippet(article, words)
-        article.title_marked = highlight(article.title, words, length=200)
-    return page
+
+    def marks(stories):
+        return {
+            story.pk: {"snippet": _snippet(story, words), "title_marked": highlight(story.title, words, length=200)}
+            for story in stories
+        }
+
+    return ranked_page(queryset, q, number, per_page or settings.ARTICLES_PER_PAGE, filters, marks=marks)
 
 
 def marked_words(groups, q):

@@ -22,6 +22,8 @@ def search_results(request):
         articles, q, request.GET.get("page"), filters=form.filter_key, literal=data.get("original", False)
     )
     page = outcome.page
+    # Without filters, the filter fields are the same for every query: kept like the page.
+    kept = page is not None and page.generation is not None and form.unfiltered
     context = {
         "form": form,
         "q": q,
@@ -30,6 +32,8 @@ def search_results(request):
         "suggestion": outcome.suggestion,
         "suggestion_link": form.link(q=outcome.suggestion) if outcome.suggestion else "",
         "typed_link": form.link(q=q, original="1") if outcome.reading.reason else "",
+        "filters_kept_as": page.generation if kept else "",
+        "filters_kept_seconds": page.kept_seconds if kept else 0,
         "popular": []
         if page and page.paginator.count
         else Article.objects.published().popular().only("id", "title")[:8],
