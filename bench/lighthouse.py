@@ -26,23 +26,18 @@ import argparse
 import json
 import os
 import re
-import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.error
 import urllib.request
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from production import GUNICORN, PYTHON, REPO, ProductionSite
+
 RUNNER_DIR = REPO / "bench" / "lighthouse"
 LIGHTHOUSE = RUNNER_DIR / "node_modules" / ".bin" / "lighthouse"
-PYTHON = sys.executable
-GUNICORN = Path(PYTHON).with_name("gunicorn")
 HOST = "localhost"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 SHORT = {"performance": "perf", "accessibility": "a11y", "best-practices": "bp", "seo": "seo"}
@@ -76,92 +71,31 @@ def parse_args():
 # ---------- newsportal under gunicorn ----------
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def fetch(url):
     with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 (a loopback URL of ours)
         return response.status, response.read().decode("utf-8")
 
 
-class Site:
+class DemoSite(ProductionSite):
     """newsportal in the production configuration, on demo content in a temporary directory."""
 
     def __init__(self, workdir):
-        self.workdir = workdir
-        self.port = free_port()
-        self.process = None
-        self.log = workdir / "gunicorn.log"
-        self.env = {
-            **{
-                name: value
-                for name, value in os.environ.items()
-                if name not in ("DATABASE_URL", "REDIS_URL", "BEHIND_TLS_PROXY", "FRONT_CACHE_PURGE_URLS", "S3_BUCKET")
-            },
-            "DJANGO_SETTINGS_MODULE": "bench.settings",  # the production settings, STATIC_ROOT apart
-            "BENCH_STATIC_ROOT": str(workdir / "static"),
-            "DEBUG": "0",
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "ALLOWED_HOSTS": f"{HOST},127.0.0.1",
-            "SITE_URL": "https://lighthouse.example.cn",
-            "EMAIL_HOST": "127.0.0.1",  # required in production; nothing here sends mail
-            "INSECURE_HTTP": "1",  # plain HTTP on the loopback: no TLS proxy in front
-            "DATABASE_URL": f"sqlite:///{workdir / 'db.sqlite3'}",
-            "MEDIA_ROOT": str(workdir / "media"),
-            "PRIVATE_MEDIA_ROOT": str(workdir / "private_media"),
-            "TASKS_BACKEND": "immediate",
-            "LOG_LEVEL": "WARNING",
-        }
-
-    def manage(self, *command):
-        result = subprocess.run(
-            [PYTHON, "manage.py", *command], cwd=REPO, env=self.env, capture_output=True, text=True, check=False
+        super().__init__(
+            workdir,
+            host=HOST,
+            SITE_URL="https://lighthouse.example.cn",
+            DATABASE_URL=f"sqlite:///{workdir / 'db.sqlite3'}",
+            REDIS_URL=None,  # the local-memory cache
+            S3_BUCKET=None,  # media files in the temporary directory
+            MEDIA_ROOT=str(workdir / "media"),
+            PRIVATE_MEDIA_ROOT=str(workdir / "private_media"),
+            TASKS_BACKEND="immediate",
         )
-        if result.returncode:
-            sys.exit(f"manage.py {' '.join(command)} failed:\n{result.stdout}{result.stderr}")
 
     def prepare(self):
         self.manage("migrate", "--noinput", "-v0")
         self.manage("load_demo")
         self.manage("collectstatic", "--noinput", "-v0")
-
-    def start(self):
-        self.process = subprocess.Popen(
-            [str(GUNICORN), "-c", "gunicorn.conf.py", "newsportal.wsgi", "--workers", "2"]
-            + ["--bind", f"127.0.0.1:{self.port}", "--error-logfile", str(self.log)],
-            cwd=REPO,
-            env=self.env,
-            start_new_session=True,  # its own process group: stop() ends the master and its workers
-        )
-        deadline = time.monotonic() + 60
-        while True:
-            if self.process.poll() is not None:
-                sys.exit(f"gunicorn exited with {self.process.returncode}:\n{self.log.read_text()}")
-            try:
-                if fetch(self.url("/healthz"))[0] == 200:
-                    return
-            except (OSError, urllib.error.URLError):
-                pass
-            if time.monotonic() > deadline:
-                sys.exit(f"newsportal did not answer /healthz within 60 s:\n{self.log.read_text()}")
-            time.sleep(0.3)
-
-    def stop(self):
-        if self.process is None or self.process.poll() is not None:
-            return
-        group = self.process.pid
-        os.killpg(group, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(group, signal.SIGKILL)
-            self.process.wait()
-
-    def url(self, path):
-        return f"http://{HOST}:{self.port}{path}"
 
     def pages(self):
         """{name: path}: the demo's first story and region listing are taken from the home page."""
@@ -260,12 +194,12 @@ def _items(audit, limit=3):
 
 
 def run(args, workdir):
-    site = Site(workdir)
+    site = DemoSite(workdir)
     results = {}
     try:
         print("Preparing newsportal (migrate, load_demo, collectstatic) …", file=sys.stderr)
         site.prepare()
-        site.start()
+        site.start(workers=2)
         pages = {name: path for name, path in site.pages().items() if name in args.pages.split(",")}
         for path in pages.values():
             fetch(site.url(path))  # a first request fills the page cache, as readers would find it

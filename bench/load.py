@@ -22,7 +22,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -32,9 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-REPO = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
-GUNICORN = Path(PYTHON).with_name("gunicorn")
+from production import GUNICORN, PYTHON, ProductionSite
+
 STATIC_PATH = "/static/bench/article.html"
 ARTICLE_LINK = re.compile(rb'href="(/articles/\d+/)"')
 # Targets: (row, minimum ratio to the static file).
@@ -188,39 +186,18 @@ def probe(url, accept_encoding=""):
 # ---------- newsportal under gunicorn ----------
 
 
-class Newsportal:
-    """newsportal in production configuration, started and stopped under gunicorn."""
+class BenchSite(ProductionSite):
+    """newsportal in production configuration on the bench database, with Redis keys of its own."""
 
     def __init__(self, args, workdir):
         self.args = args
-        self.workdir = workdir
-        self.static_root = workdir / "static"
         self.key_prefix = f"newsportal-bench-{secrets.token_hex(4)}"
-        self.process = None
-        self.port = None
-        self.env = {
-            **{k: v for k, v in os.environ.items() if k not in ("BEHIND_TLS_PROXY", "FRONT_CACHE_PURGE_URLS")},
-            "DJANGO_SETTINGS_MODULE": "bench.settings",
-            "BENCH_STATIC_ROOT": str(self.static_root),
-            "DEBUG": "0",
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "SITE_URL": "https://bench.example.cn",
-            "EMAIL_HOST": "127.0.0.1",  # required in production; the pages read here send nothing
-            "INSECURE_HTTP": "1",  # plain HTTP on the loopback: no TLS proxy in front
-            "DATABASE_URL": args.database_url,
-            "REDIS_URL": args.redis_url,
-            "CACHE_KEY_PREFIX": self.key_prefix,
-            "LOG_LEVEL": "WARNING",
-        }
-
-    def manage(self, *command, hint=""):
-        result = subprocess.run(
-            [PYTHON, "manage.py", *command], cwd=REPO, env=self.env, capture_output=True, text=True, check=False
+        super().__init__(
+            workdir,
+            DATABASE_URL=args.database_url,
+            REDIS_URL=args.redis_url,
+            CACHE_KEY_PREFIX=self.key_prefix,
         )
-        if result.returncode:
-            sys.exit(f"manage.py {' '.join(command)} failed{hint}:\n{result.stdout}{result.stderr}")
-        return result.stdout
 
     def prepare(self):
         self.manage("check", "--deploy")
@@ -228,48 +205,7 @@ class Newsportal:
         self.manage("collectstatic", "--noinput", "-v0")
 
     def start(self, page_cache_seconds):
-        self.port = free_port()
-        log = self.workdir / f"gunicorn-{self.port}.log"
-        env = {**self.env, "PAGE_CACHE_SECONDS": str(page_cache_seconds)}
-        self.process = subprocess.Popen(
-            [str(GUNICORN), "-c", "gunicorn.conf.py", "newsportal.wsgi", "--workers", str(self.args.workers)]
-            + ["--worker-class", "sync", "--bind", f"127.0.0.1:{self.port}", "--error-logfile", str(log)],
-            cwd=REPO,
-            env=env,
-            start_new_session=True,  # its own process group: stop() ends the master and its workers
-        )
-        deadline = time.monotonic() + 60
-        while True:
-            if self.process.poll() is not None:
-                sys.exit(f"gunicorn exited with {self.process.returncode}:\n{log.read_text()}")
-            try:
-                if probe(self.url("/healthz")).status == 200:
-                    return
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                sys.exit(f"newsportal did not answer /healthz within 60 s:\n{log.read_text()}")
-            time.sleep(0.3)
-
-    def stop(self):
-        if self.process is None or self.process.poll() is not None:
-            return
-        # gunicorn finishes the requests in hand on TERM: wait for its whole group, then insist.
-        group = self.process.pid
-        os.killpg(group, signal.SIGTERM)
-        deadline = time.monotonic() + 30
-        try:
-            while time.monotonic() < deadline:
-                self.process.poll()
-                os.killpg(group, 0)  # ProcessLookupError once the master and every worker are gone
-                time.sleep(0.1)
-            os.killpg(group, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        self.process.wait()
-
-    def url(self, path):
-        return f"http://127.0.0.1:{self.port}{path}"
+        super().start(self.args.workers, worker_class="sync", env={"PAGE_CACHE_SECONDS": str(page_cache_seconds)})
 
     def save_static_copy(self, body):
         """The article's bytes as a static file, compressed as collectstatic compresses the others."""
@@ -292,12 +228,6 @@ class Newsportal:
             print(f"(Redis keys {self.key_prefix}:* not removed: {exc})", file=sys.stderr)
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 # ---------- the run ----------
 
 
@@ -315,7 +245,7 @@ def run_page(label, url, args, rows, expect_cache=None):
 
 
 def run(args, workdir):
-    site = Newsportal(args, workdir)
+    site = BenchSite(args, workdir)
     rows = {}
     try:
         print("Preparing newsportal (check --deploy, collectstatic) …", file=sys.stderr)
