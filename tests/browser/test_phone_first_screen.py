@@ -1,7 +1,7 @@
 """A story's first screen on a phone (issue 13): compact header, one meta line, no automatic
 摘要 box and the contents closed, so the first paragraph shows on a 360x800 screen; the
-contents open from the keyboard, and are open on a desktop, with or without JavaScript; axe
-finds nothing at either width."""
+contents open from the keyboard, and are open on a desktop, with or without JavaScript. (axe:
+tests/browser/test_axe_every_page.py.)"""
 
 import pytest
 from django.core.management import call_command
@@ -127,14 +127,3 @@ def test_care_mode_keeps_the_title_and_the_meta_line_on_the_first_screen(phone, 
     name = phone.locator(".site-logo-text")
     font_size = name.evaluate("el => parseFloat(getComputedStyle(el).fontSize)")
     assert name.bounding_box()["height"] < 1.5 * font_size  # the site name on one line
-
-
-@pytest.mark.parametrize("width", [360, 1280])
-def test_the_story_page_has_no_accessibility_violations(page, demo, width):
-    from axe_playwright_python.sync_playwright import Axe
-
-    page.set_viewport_size({"width": width, "height": 800})
-    page.goto(demo + story_path())
-    results = Axe().run(page)
-    assert [(v["id"], v["help"]) for v in results.response["violations"]] == []
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
