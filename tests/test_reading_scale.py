@@ -138,3 +138,45 @@ def test_each_home_region_block_shows_its_six_newest_published_stories(client):
     assert first.index("甲0新闻") < first.index("甲5新闻")
     assert "甲草稿" not in first and "甲定时" not in first
     assert "乙新闻" in second
+
+
+def _listing_sql(queries):
+    """The SQL of the page's stories (the query that selects their titles)."""
+    [sql] = [q["sql"] for q in queries if '"articles_article"."title"' in q["sql"] and "LIMIT" in q["sql"]]
+    return sql
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("path", ["/tags/旧事件/", "/regions/old-park/", "/feeds/tags/旧事件/rss/"])
+def test_a_few_old_stories_are_read_from_their_links_not_the_whole_archive(client, settings, path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.PAGE_CACHE_SECONDS = 0
+    region = RegionFactory(slug="old-park")
+    for n in range(3):
+        ArticleFactory(title=f"旧闻{n}", tags=["旧事件"], regions=[region], publish_at=beijing(2019, 5, n + 1))
+    for _ in range(4):
+        ArticleFactory()  # newer stories of the archive, neither tagged nor in the region
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(path).content.decode()
+    # Ordered by an expression no index serves: PostgreSQL starts from the links.
+    assert '("articles_article"."publish_at" + ' in _listing_sql(queries.captured_queries)
+    assert page.index("旧闻2") < page.index("旧闻1") < page.index("旧闻0")  # newest first all the same
+
+
+@pytest.mark.postgres
+def test_a_listing_past_its_limit_keeps_the_publication_order_index(client, settings, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.PAGE_CACHE_SECONDS = 0
+    settings.ARTICLES_PER_PAGE = 2
+    monkeypatch.setattr(navigation, "MAX_PAGES", 1)
+    for n in range(3):
+        ArticleFactory(title=f"新闻{n}", tags=["亦庄"], publish_at=timezone.now() - datetime.timedelta(hours=n + 1))
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/tags/亦庄/").content.decode()
+    assert "共 2+ 篇" in page and page.index("新闻0") < page.index("新闻1")
+    sql = _listing_sql(queries.captured_queries)
+    assert '("articles_article"."publish_at" + ' not in sql and 'ORDER BY "articles_article"."publish_at" DESC' in sql

@@ -12,7 +12,7 @@ import datetime
 import functools
 
 from django.db import connections, models
-from django.db.models import Q, Value
+from django.db.models import DateTimeField, ExpressionWrapper, F, Q, Value
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -116,6 +116,34 @@ class ArticleQuerySet(models.QuerySet):
 
     def newest_first(self):
         return self.order_by("-publish_at", "-id")
+
+    def newest_first_of_few(self):
+        """newest_first() for stories known to be few (a listing's count within its limit).
+
+        A tag or region listing is a join with its link table. Given newest_first(),
+        PostgreSQL walks the whole archive's publication-order index backwards and probes
+        the links row by row until a page is found, which is quick for stories spread over
+        the years but reads the whole archive for a tag whose stories are old: 150 ms at
+        100,000 stories for 300 stories of a past event. Ordered by an expression that no
+        index serves (publish_at + 0), it starts from the links instead and sorts the few
+        rows it reads (3 ms). The order itself is newest_first()'s.
+        """
+        if connections[self.db].vendor != "postgresql":
+            return self.newest_first()
+        steered = ExpressionWrapper(F("publish_at") + Value(datetime.timedelta(0)), output_field=DateTimeField())
+        return self.order_by(steered.desc(), "-id")
+
+    def newest_first_counted(self, few=1000):
+        """newest_first_of_few() when these stories are at most `few`, else newest_first().
+
+        For a list with no count of its own (a tag's or region's feed): on PostgreSQL a count
+        stopped at few + 1 decides.
+        """
+        if connections[self.db].vendor != "postgresql":
+            return self.newest_first()
+        if self.order_by().values("pk")[: few + 1].count() <= few:
+            return self.newest_first_of_few()
+        return self.newest_first()
 
     def for_home(self):
         """Pinned stories first, then the newest."""

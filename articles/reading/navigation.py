@@ -83,9 +83,17 @@ class ListingPaginator(Paginator):
     every page of the listing reuses it until readers could see a change.
     """
 
-    def __init__(self, *args, count_key=None, **kwargs):
+    def __init__(self, *args, count_key=None, order_few=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.count_key = count_key
+        # Applied to the stories when they are within the limit (see newest_first_of_few()).
+        self.order_few = order_few
+
+    def page(self, number):
+        number = self.validate_number(number)
+        if self.order_few is not None and not self.truncated:
+            self.object_list = self.order_few(self.object_list)
+        return super().page(number)
 
     @cached_property
     def _counted(self):

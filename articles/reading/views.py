@@ -69,8 +69,14 @@ class ArticleListView(ListView):
     def get_paginate_by(self, queryset):
         return settings.ARTICLES_PER_PAGE
 
+    # A listing narrowed through a link table (tags, regions) is read from its links when it
+    # holds few stories (ArticleQuerySet.newest_first_of_few).
+    narrowed_by_links = False
+
     def get_paginator(self, queryset, per_page, **kwargs):
         # Every page of this listing shares one count (navigation.ListingPaginator).
+        if self.narrowed_by_links:
+            kwargs["order_few"] = lambda stories: stories.newest_first_of_few()
         return super().get_paginator(queryset, per_page, count_key=self.request.path, **kwargs)
 
     def narrow(self, queryset):
@@ -95,6 +101,7 @@ class ArticleListView(ListView):
 class RegionArticles(ArticleListView):
     kind = "区域"
     feed_prefix = "region"
+    narrowed_by_links = True
 
     def narrow(self, queryset):
         self.region = get_object_or_404(Region.objects.select_related("parent"), slug=self.kwargs["slug"])
@@ -129,6 +136,7 @@ class ChannelArticles(ArticleListView):
 class TagArticles(ArticleListView):
     kind = "标签"
     feed_prefix = "tag"
+    narrowed_by_links = True
 
     def narrow(self, queryset):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
