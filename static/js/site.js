@@ -8,6 +8,8 @@
  * - View counter ([data-view-beacon]): counts the view and shows the current total.
  * - 关怀模式 toggle ([data-care-toggle]); static/js/care-mode.js applies it before first paint.
  * - 朗读 ([data-read-aloud]): reads the article aloud where the browser has speech synthesis.
+ *
+ * Loaded with `defer` (base.html): the document is parsed when it runs, so each part starts at once.
  */
 (function () {
   "use strict";
@@ -77,11 +79,7 @@
     });
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
-  } else {
-    init();
-  }
+  init();
 })();
 
 /*
@@ -119,11 +117,7 @@
       });
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", countView);
-  } else {
-    countView();
-  }
+  countView();
 })();
 
 /*
@@ -181,11 +175,7 @@
     });
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
-  } else {
-    init();
-  }
+  init();
 })();
 
 /*
@@ -317,10 +307,6 @@
     });
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
-  } else {
-    init();
-  }
+  init();
 })();
 

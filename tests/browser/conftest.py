@@ -8,10 +8,12 @@ import os
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = Path("/usr/bin/chromium")
+PHONE = {"width": 360, "height": 800}
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -51,3 +53,17 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def demo(live_server):
+    """The live server's address, with the demo content loaded (tests need django_db(transaction=True))."""
+    call_command("load_demo", verbosity=0)
+    return live_server.url
+
+
+@pytest.fixture
+def phone(page):
+    """`page` at a 360x800 phone's size."""
+    page.set_viewport_size(PHONE)
+    return page

@@ -6,7 +6,6 @@ page: test_axe_every_page.py."""
 import json
 
 import pytest
-from django.core.management import call_command
 
 from articles.models import Article
 from tests.browser.conftest import ARGS, CHROMIUM
@@ -43,12 +42,6 @@ new MutationObserver((changes, observer) => {
   }
 }).observe(document, { childList: true, subtree: true });
 """
-
-
-@pytest.fixture
-def demo(live_server):
-    call_command("load_demo", verbosity=0)
-    return live_server.url
 
 
 def article_path():

@@ -4,7 +4,6 @@ contents open from the keyboard, and are open on a desktop, with or without Java
 tests/browser/test_axe_every_page.py.)"""
 
 import pytest
-from django.core.management import call_command
 
 from articles.models import Article
 from tests.helpers import watch_console
@@ -13,18 +12,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 360, "height": 800}
 FIRST_PARAGRAPH_TOP = "document.querySelector('[data-article-body] p').getBoundingClientRect().top"
-
-
-@pytest.fixture
-def demo(live_server):
-    call_command("load_demo", verbosity=0)
-    return live_server.url
-
-
-@pytest.fixture
-def phone(page):
-    page.set_viewport_size(PHONE)
-    return page
 
 
 def story_path():

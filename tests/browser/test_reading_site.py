@@ -2,18 +2,11 @@
 layout, keyboard access, accessibility (axe) and a page free of CSP violations."""
 
 import pytest
-from django.core.management import call_command
 
 from articles.models import Article
 from tests.helpers import watch_console
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def demo(live_server):
-    call_command("load_demo", verbosity=0)
-    return live_server.url
 
 
 def test_font_size_switch_is_remembered(page, demo):

@@ -2,23 +2,10 @@
 accessibility violations at phone and desktop widths."""
 
 import pytest
-from django.core.management import call_command
 
 from tests.helpers import watch_console
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def demo(live_server):
-    call_command("load_demo", verbosity=0)
-    return live_server.url
-
-
-@pytest.fixture
-def phone(page):
-    page.set_viewport_size({"width": 360, "height": 800})
-    return page
 
 
 def test_the_first_result_is_above_the_fold_on_a_phone(phone, demo):
