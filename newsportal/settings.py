@@ -340,6 +340,10 @@ SEARCH_RESULTS_SECONDS = env_int("SEARCH_RESULTS_SECONDS", 300, minimum=0)
 # Anonymous readers' pages are kept this long in CACHES["default"] at most (less when a scheduled
 # story is due sooner); 0 turns the page cache off (benchmarks of rendering, template work).
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300, minimum=0)
+# A story page's own parts (head, main column) are kept this long under the story's version, and
+# the stories around it for the content generation (articles.reading.story_parts): what a page
+# cache miss, a reader with a session or a signed-in editor still renders. 0 renders them always.
+STORY_PART_SECONDS = env_int("STORY_PART_SECONDS", 24 * 3600, minimum=0)
 # Browsers may reuse a page this long without asking again (Cache-Control max-age).
 PAGE_CACHE_BROWSER_SECONDS = env_int("PAGE_CACHE_BROWSER_SECONDS", 60, minimum=0)
 # A front cache (nginx, Varnish, a CDN) told of every change: each URL gets FRONT_CACHE_PURGE_METHOD

@@ -19,7 +19,7 @@ from taggit.models import Tag
 
 from articles.models import Article
 from articles.newsroom import drafts, policy
-from articles.reading import related
+from articles.reading import related, story_parts
 
 _SALT = "articles.preview"
 
@@ -90,6 +90,7 @@ def render_preview(request, article, shared=False, can_revoke=False):
     article = with_changes(article)
     context = {
         **related.article_page(article),
+        "parts": story_parts.unkept(article),
         "preview_shared": shared,
         "preview_share_url": None if shared else shared_url(request, article),
         "preview_expires": None if shared else expires_at(),

@@ -1,12 +1,14 @@
 """The reading site's caches follow every change readers could see.
 
 The navigation follows region and channel edits and 站点信息 (the footer); the page cache (articles.reading.cache) follows
-stories, their classifications, topics, tags, images and attachments. A story that is not and was
+stories, their classifications, topics, tags, images and attachments; a story page's kept parts
+(articles.reading.story_parts) follow the story, its links, and what every story's parts show. A story that is not and was
 not published (a draft edited in place) changes no public page. Unpublished changes to a live
 story (articles.newsroom.drafts) touch only their ArticleDraft row: the page changes when
 发布修改 saves the story itself — except that scheduling them moves the clock the cache keeps.
 """
 
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
@@ -27,7 +29,7 @@ from articles.models import (
     TopicEntry,
 )
 from articles.reading import cache as page_cache
-from articles.reading import navigation
+from articles.reading import navigation, story_parts
 from articles.reading import tasks as reading_tasks
 
 
@@ -112,3 +114,54 @@ def refresh_pages_for_scheduled_changes(sender, instance, **kwargs):
     """A scheduled change moves the moment cached pages must expire (page_cache.next_event)."""
     if instance.go_live_at is not None:
         page_cache.invalidate()
+
+
+# ---------- a story page's kept parts (articles.reading.story_parts) ----------
+
+
+@receiver([post_save, post_delete], sender=Article)
+def refresh_story_parts(sender, instance, **kwargs):
+    # updated_at names a saved row already, but not a save limited to some fields (a publication).
+    story_parts.story_changed(instance.pk)
+
+
+@receiver(m2m_changed, sender=Article.regions.through)
+@receiver(m2m_changed, sender=Article.industries.through)
+@receiver(m2m_changed, sender=Article.tags.through)
+def refresh_story_parts_for_links(sender, instance, action, reverse, pk_set, **kwargs):
+    if action not in {"post_add", "post_remove", "post_clear"}:
+        return
+    if not reverse:
+        story_parts.story_changed(instance.pk)
+    elif pk_set:  # a region's or tag's stories changed from its side
+        story_parts.story_changed(*pk_set)
+    elif action == "post_clear":  # which stories is no longer known
+        story_parts.shared_changed()
+
+
+@receiver([post_save, post_delete], sender=ArticleAttachment)
+def refresh_story_parts_for_attachment(sender, instance, **kwargs):
+    story_parts.story_changed(instance.article_id)
+
+
+@receiver([post_save, post_delete], sender=TaggedItem)
+def refresh_story_parts_for_tagging(sender, instance, **kwargs):
+    """A tag merge moves taggings one by one, without m2m_changed."""
+    if instance.content_type_id == ContentType.objects.get_for_model(Article).pk:
+        story_parts.story_changed(instance.object_id)
+
+
+@receiver([post_save, post_delete], sender=Region)
+@receiver([post_save, post_delete], sender=Channel)
+@receiver([post_save, post_delete], sender=Tag)
+@receiver([post_save, post_delete], sender=Image)
+def refresh_all_story_parts(created=False, **kwargs):
+    if not created:  # a new region, tag or image is in no story's parts yet
+        story_parts.shared_changed()
+
+
+@receiver([post_save, post_delete], sender=get_user_model())
+def refresh_story_parts_for_user(sender, created=False, update_fields=None, **kwargs):
+    """A name shown as 责任编辑; a new user, or signing in (last_login), shows nothing new."""
+    if not created and (update_fields is None or set(update_fields) - {"last_login", "password"}):
+        story_parts.shared_changed()

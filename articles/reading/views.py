@@ -14,7 +14,7 @@ from taggit.models import Tag
 
 from articles.content.richtext import text_to_html
 from articles.models import Article, Channel, Region, SiteInfo, Topic
-from articles.reading import navigation, related, view_counts
+from articles.reading import navigation, story_parts, view_counts
 from articles.reading.site_map import contents as site_map_contents
 
 
@@ -43,17 +43,22 @@ def home(request):
 
 
 def article_detail(request, pk):
+    # Regions, tags and attachments are read only where a kept part misses (story_parts).
     article = get_object_or_404(
         Article.objects.published()
         .select_related("channel", "responsible_editor", "cover")
-        .prefetch_related("regions", "tags", "attachments")
         .defer("search_document", "search_head"),
         pk=pk,
     )
     # Views are counted by the page's beacon (articles.reading.view_beacon), which works for
     # cached copies of the page too; here the count shown includes those still in the cache.
     article.view_count = view_counts.total(article)
-    context = {**related.article_page(article), "count_views": True}
+    context = {
+        "article": article,
+        **story_parts.around(article),
+        "parts": story_parts.for_story(article),
+        "count_views": True,
+    }
     return render(request, "articles/article_detail.html", context)
 
 

@@ -1,0 +1,157 @@
+"""A story page's own parts, kept between renders, so that a page-cache miss costs little.
+
+The page cache (articles.reading.cache) serves anonymous readers whole pages, and every page
+misses at once as soon as anything public changes: one story published re-renders the whole
+site. Readers holding a session and signed-in editors are never served from it at all. Most of a
+story's page is the story itself, though: its head (meta tags, JSON-LD) and its main column (the
+body with its 目录, attachments, regions, tags, sharing). Those two parts are kept
+(`{% story_part %}`, articles.templatetags.story_parts) under the story's *version*, and what surrounds them, which follows the other
+stories (neighbours, related stories), under the content generation (`around()`, through
+`cache.remember`). The view count, the pager and the page shell are rendered every time.
+
+A story's version names all its parts are drawn from:
+
+- its row: `updated_at` changes with every save;
+- its *stamp*, replaced when its links change without a save of the row (regions, tags,
+  industries, attachments, a tag merge moving a tagging);
+- the *shared stamp*, replaced when something drawn into every story's parts changes: a region,
+  channel, tag or image edited, 站点信息, a user's name (the 责任编辑 line).
+
+Stamps are random tokens, never counters: one evicted from the store must not come back and find
+the parts it keyed. They are replaced now and again after commit, as the page cache's generation
+is, so parts rendered by another process from the old rows in between are never found. With the
+store unreachable, the parts are rendered every time (STORY_PART_SECONDS=0 does the same).
+"""
+
+import logging
+import secrets
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import prefetch_related_objects
+
+from articles.reading import cache as page_cache
+from articles.reading import related
+from newsportal.cache import strict
+
+logger = logging.getLogger(__name__)
+
+_PREFIX = "storyparts:v1"
+SHARED_KEY = f"{_PREFIX}:shared"
+# A story's stamp outlives its parts; an expired one is only a miss.
+_STAMP_SECONDS = 30 * 24 * 3600
+# What the parts read from the story's links (one query each, on a miss only).
+LINKS = ("regions", "tags", "attachments")
+
+
+def _stamp_key(pk):
+    return f"{_PREFIX}:story:{pk}"
+
+
+class Parts:
+    """A story page's kept parts (`{% story_part parts "head" %}` in the template)."""
+
+    def __init__(self, article, version, seconds):
+        self.article = article
+        self.version = version
+        self.seconds = seconds
+
+    def _key(self, name):
+        return f"{_PREFIX}:part:{name}:{self.version}"
+
+    def get(self, name):
+        """The part as kept, or None: not kept yet, not to be kept, or the store unreachable."""
+        if not self.seconds:
+            return None
+        try:
+            return cache.get(self._key(name))
+        except Exception as exc:
+            logger.warning("Story parts cache unavailable: %r", exc)
+            return None
+
+    def keep(self, name, rendered):
+        if not self.seconds:
+            return
+        try:
+            cache.set(self._key(name), rendered, self.seconds)
+        except Exception as exc:
+            logger.warning("Story parts cache unavailable: %r", exc)
+
+
+def for_story(article):
+    """The `Parts` of a published story's page; its version is read in one round trip."""
+    seconds = settings.STORY_PART_SECONDS
+    version = _version(article) if seconds > 0 else None
+    return unkept(article) if version is None else Parts(article, version, seconds)
+
+
+def unkept(article):
+    """`Parts` rendered every time and never kept: a preview, or the store unreachable."""
+    return Parts(article, None, 0)
+
+
+def _version(article):
+    keys = [SHARED_KEY, _stamp_key(article.pk)]
+    store = strict(cache)
+    try:
+        found = store.get_many(keys)
+        for key in keys:
+            if key not in found:
+                token = secrets.token_hex(8)
+                timeout = None if key == SHARED_KEY else _STAMP_SECONDS
+                if not store.add(key, token, timeout):
+                    token = store.get(key) or token
+                found[key] = token
+    except Exception as exc:
+        logger.warning("Story parts cache unavailable: %r", exc)
+        return None
+    return f"{article.pk}.{article.updated_at.timestamp():.6f}.{found[keys[1]]}.{found[SHARED_KEY]}"
+
+
+def load_links(article):
+    """Read the story's regions, tags and attachments once (a part, or `around()`, is being rendered)."""
+    prefetch_related_objects([article], *LINKS)
+
+
+def around(article):
+    """{"previous", "next", "related"}: the stories around this one, kept for the content generation.
+
+    They follow every other story (one published, scheduled or taken down moves them), so they
+    are kept exactly as long as a cached page would be (`cache.remember`).
+    """
+
+    def compute():
+        load_links(article)
+        previous, next_ = related.neighbours(article)
+        return {"previous": previous, "next": next_, "related": related.related(article)}
+
+    return page_cache.remember(f"story-around:{article.pk}", compute, settings.STORY_PART_SECONDS)
+
+
+# ---------- invalidation (articles.reading.signals) ----------
+
+
+def story_changed(*pks):
+    """The links of these stories changed: their parts are rendered anew."""
+    keys = [_stamp_key(pk) for pk in pks if pk is not None]
+    if keys:
+        _replace(lambda: cache.delete_many(keys))
+
+
+def shared_changed():
+    """Something drawn into every story's parts changed (a region's name, a tag, an image …)."""
+    _replace(lambda: cache.delete(SHARED_KEY))
+
+
+def _replace(forget):
+    # A forgotten stamp is replaced by a fresh random one when next read. Now, and again after
+    # commit (see the module's docstring).
+    def run():
+        try:
+            forget()
+        except Exception:
+            logger.error("Story parts could not be invalidated", exc_info=True)
+
+    run()
+    transaction.on_commit(run, robust=True)
