@@ -7,7 +7,9 @@ bounded time after a warm-up, and prints req/s with each figure's ratio to the s
 
 - the article page's own bytes saved as a static file, served by WhiteNoise through gunicorn;
 - home and article from the page cache (a warm-up request fills it; X-Cache: HIT is checked);
-- home and article rendered on every request (a second start with PAGE_CACHE_SECONDS=0);
+- home and article rendered on every request (a second start with PAGE_CACHE_SECONDS=0), the
+  article from its kept parts (articles.reading.story_parts), as a page-cache miss renders it;
+- the article with nothing kept at all (a third start, STORY_PART_SECONDS=0 too): a cold store;
 - with BAKERYDEMO_URL, a Wagtail bakerydemo blog post (`make bench-bakerydemo` serves one).
 
 Every figure comes from this run on this machine: the ratios are what the targets are about,
@@ -44,6 +46,7 @@ ROW_ORDER = [
     "article, page cache",
     "home, uncached",
     "article, uncached",
+    "article, nothing kept",
     "bakerydemo blog post",
 ]
 
@@ -204,8 +207,9 @@ class BenchSite(ProductionSite):
         self.manage("migrate", "--check", hint=" (is the bench database generated? make bench does it)")
         self.manage("collectstatic", "--noinput", "-v0")
 
-    def start(self, page_cache_seconds):
-        super().start(self.args.workers, worker_class="sync", env={"PAGE_CACHE_SECONDS": str(page_cache_seconds)})
+    def start(self, page_cache_seconds, story_part_seconds=3600):
+        env = {"PAGE_CACHE_SECONDS": str(page_cache_seconds), "STORY_PART_SECONDS": str(story_part_seconds)}
+        super().start(self.args.workers, worker_class="sync", env=env)
 
     def save_static_copy(self, body):
         """The article's bytes as a static file, compressed as collectstatic compresses the others."""
@@ -270,6 +274,12 @@ def run(args, workdir):
             run_page("bakerydemo blog post", args.bakerydemo_url, args, rows)
         site.stop()
 
+        # Nothing kept: every part of the article rendered and every query run, on every request.
+        site.start(page_cache_seconds=0, story_part_seconds=0)
+        print("Nothing kept (PAGE_CACHE_SECONDS=0, STORY_PART_SECONDS=0):", file=sys.stderr)
+        run_page("article, nothing kept", site.url(article_path), args, rows)
+        site.stop()
+
         # Page cache on; WhiteNoise found the static copy at start-up.
         site.start(page_cache_seconds=300)
         static = probe(site.url(STATIC_PATH))
@@ -324,6 +334,8 @@ def report(rows, article_path, args):
             f"\nnewsportal article uncached / bakerydemo blog post: {ours / theirs:.1f}x "
             f"(target >= {BAKERYDEMO_TARGET:g}x {'ok' if ok else 'MISSED'}; {args.bakerydemo_url})"
         )
+        cold = rows["article, nothing kept"][0].requests_per_second
+        print(f"newsportal article with nothing kept / bakerydemo blog post: {cold / theirs:.1f}x (no target)")
         if not ok:
             missed.append("bakerydemo")
     else:

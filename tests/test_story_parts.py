@@ -198,3 +198,52 @@ def test_a_preview_never_shows_or_keeps_parts(client, story, chief):
     client.logout()
     content = page(client, story)
     assert "预览正文" not in content and "预览里的新标题" not in content
+
+
+# ---------- a story's item in a list ----------
+
+
+def listing(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_listing_from_kept_items_is_the_listing_rendered_afresh(client, story, settings):
+    listing(client, "/regions/yizhuang/")
+    with CaptureQueriesContext(connection) as kept_queries:
+        from_items = listing(client, "/regions/yizhuang/")
+    settings.STORY_PART_SECONDS = 0
+    with CaptureQueriesContext(connection) as rendered_queries:
+        assert listing(client, "/regions/yizhuang/") == from_items
+    # Kept items read no regions: the one query fewer.
+    assert len(kept_queries) == len(rendered_queries) - 1
+
+
+def test_an_item_follows_its_story_and_its_regions(client, story, region):
+    park = RegionFactory(name="亦庄生物医药园", slug="bio-park")
+    story.regions.add(park)
+    assert "亦庄生物医药园" in listing(client, "/regions/yizhuang/")
+    park.name = "亦庄生物医药基地"
+    park.save()
+    assert "亦庄生物医药基地" in listing(client, "/regions/yizhuang/")
+    story.title = "亦庄抗体药平台投产"
+    story.save()
+    assert "亦庄抗体药平台投产" in listing(client, "/regions/yizhuang/")
+    story.regions.remove(park)
+    assert 'class="region-tag" href="/regions/bio-park/"' not in listing(client, "/regions/yizhuang/")
+
+
+def test_each_kind_of_list_keeps_its_own_item(client, story, region):
+    # One story is the home page's headline; the other is in its list (h3, 置顶 badges).
+    story.is_headline = True
+    story.save()
+    older = ArticleFactory(
+        title="亦庄新药研发中心", regions=[region], publish_at=timezone.now() - datetime.timedelta(days=1)
+    )
+    assert '<h2 class="article-item-title">' in listing(client, "/regions/yizhuang/")
+    assert '<h3 class="article-item-title">' in listing(client, "/")
+    older.is_pinned = True
+    older.save()
+    assert '<span class="badge">置顶</span>' in listing(client, "/")
+    assert "置顶" not in listing(client, "/regions/yizhuang/")

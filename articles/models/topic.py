@@ -46,7 +46,6 @@ class Topic(models.Model):
             Article.objects.published()
             .filter(topic_entries__topic=self)
             .for_listing()
-            .prefetch_related("regions")
             .order_by("topic_entries__order", "topic_entries__id")
         )
 

@@ -5,9 +5,11 @@ misses at once as soon as anything public changes: one story published re-render
 site. Readers holding a session and signed-in editors are never served from it at all. Most of a
 story's page is the story itself, though: its head (meta tags, JSON-LD) and its main column (the
 body with its 目录, attachments, regions, tags, sharing). Those two parts are kept
-(`{% story_part %}`, articles.templatetags.story_parts) under the story's *version*, and what surrounds them, which follows the other
-stories (neighbours, related stories), under the content generation (`around()`, through
-`cache.remember`). The view count, the pager and the page shell are rendered every time.
+(`{% story_part %}`, articles.templatetags.story_parts) under the story's *version*, and what
+surrounds them, which follows the other stories (neighbours, related stories), under the content
+generation (`around()`, through `cache.remember`). The view count, the pager and the page shell
+are rendered every time. A story's item in a list (home, listings, topics: `{% story_items %}`,
+`kept_items()`) is kept under its version too: a listing's miss renders only changed items.
 
 A story's version names all its parts are drawn from:
 
@@ -15,7 +17,7 @@ A story's version names all its parts are drawn from:
 - its *stamp*, replaced when its links change without a save of the row (regions, tags,
   industries, attachments, a tag merge moving a tagging);
 - the *shared stamp*, replaced when something drawn into every story's parts changes: a region,
-  channel, tag or image edited, 站点信息, a user's name (the 责任编辑 line).
+  channel, tag or image edited, a user's name (the 责任编辑 line).
 
 Stamps are random tokens, never counters: one evicted from the store must not come back and find
 the parts it keyed. They are replaced now and again after commit, as the page cache's generation
@@ -107,6 +109,72 @@ def _version(article):
         logger.warning("Story parts cache unavailable: %r", exc)
         return None
     return f"{article.pk}.{article.updated_at.timestamp():.6f}.{found[keys[1]]}.{found[SHARED_KEY]}"
+
+
+def kept_items(articles, variant, render_item, links=()):
+    """Each story of a list as `render_item(story)` (HTML), kept under its version and `variant`.
+
+    One round trip reads the shared stamp, every story's stamp and every kept item; only the items
+    not kept (or kept under an older version) are rendered, their `links` read first in one query
+    each, and kept in one more. `variant` names the list's options (heading, badges …) so that
+    one story's item in two kinds of list is kept twice.
+    """
+    articles = list(articles)
+    seconds = settings.STORY_PART_SECONDS
+    found = _read_for_items(articles, variant) if articles and seconds > 0 else None
+    if found is None:
+        prefetch_related_objects(articles, *links)
+        return [render_item(article) for article in articles]
+    shared, fresh = found.get(SHARED_KEY), {}
+    if shared is None:
+        shared = fresh[SHARED_KEY] = secrets.token_hex(8)
+    html, versions = [], []
+    for article in articles:
+        stamp = found.get(_stamp_key(article.pk))
+        if stamp is None:
+            stamp = fresh[_stamp_key(article.pk)] = secrets.token_hex(8)
+        version = f"{article.updated_at.timestamp():.6f}.{stamp}.{shared}"
+        entry = found.get(_item_key(variant, article.pk))
+        versions.append(version)
+        html.append(entry[1] if entry is not None and entry[0] == version else None)
+    missing = [article for article, item in zip(articles, html, strict=True) if item is None]
+    prefetch_related_objects(missing, *links)
+    kept = {}
+    for n, article in enumerate(articles):
+        if html[n] is None:
+            html[n] = render_item(article)
+            kept[_item_key(variant, article.pk)] = (versions[n], html[n])
+    _keep_items(fresh, kept, seconds)
+    return html
+
+
+def _item_key(variant, pk):
+    return f"{_PREFIX}:item:{variant}:{pk}"
+
+
+def _read_for_items(articles, variant):
+    keys = [SHARED_KEY]
+    for article in articles:
+        keys += [_stamp_key(article.pk), _item_key(variant, article.pk)]
+    try:
+        return strict(cache).get_many(keys)
+    except Exception as exc:
+        logger.warning("Story parts cache unavailable: %r", exc)
+        return None
+
+
+def _keep_items(fresh, kept, seconds):
+    """Store the stamps made up for this list (only where none is yet) and the items rendered."""
+    try:
+        if SHARED_KEY in fresh and not cache.add(SHARED_KEY, fresh.pop(SHARED_KEY), None):
+            return  # another process made the shared stamp first: these items name another one
+        # A stamp another process stored meanwhile is overwritten: its parts become a miss, no more.
+        if fresh:
+            cache.set_many(fresh, _STAMP_SECONDS)
+        if kept:
+            cache.set_many(kept, seconds)
+    except Exception as exc:
+        logger.warning("Story parts cache unavailable: %r", exc)
 
 
 def load_links(article):

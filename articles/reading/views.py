@@ -89,7 +89,8 @@ class ArticleListView(ListView):
 
     def get_queryset(self):
         articles = Article.objects.published().for_listing().newest_first()
-        return self.narrow(articles).prefetch_related("regions")
+        # Their regions are read for the list items rendered, not kept (articles.reading.story_parts).
+        return self.narrow(articles)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

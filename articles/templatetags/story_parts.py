@@ -1,4 +1,6 @@
-"""`{% story_part parts "name" %}…{% endstory_part %}`: a story page's part, kept under its version.
+"""A story's parts kept under its version (articles.reading.story_parts).
+
+`{% story_part parts "name" %}…{% endstory_part %}`: a part of the story's own page.
 
 Django's `{% cache %}` tag, but for a store that may fail: a part that cannot be read or kept
 is rendered (the store being down costs the kept parts, never the page), and parts that are not
@@ -7,6 +9,7 @@ the story's links first (`story_parts.load_links`), once for all the parts of th
 """
 
 from django import template
+from django.utils.safestring import mark_safe
 
 from articles.reading import story_parts
 
@@ -39,3 +42,29 @@ class StoryPartNode(template.Node):
         rendered = self.nodelist.render(context)
         parts.keep(name, rendered)
         return rendered
+
+
+ITEM_TEMPLATE = "partials/article_item.html"
+
+
+@register.simple_tag(takes_context=True)
+def story_items(context, articles):
+    """Each story of `articles` as partials/article_item.html, in the including context, kept.
+
+    The item's options (`heading`, `pin_badge`, `show_regions`) name the kept variant; the
+    stories' regions are read only for the items rendered, when they are shown.
+    """
+    template = context.template.engine.get_template(ITEM_TEMPLATE)
+    heading, pin_badge, show_regions = (
+        context.get("heading") or "h2",
+        context.get("pin_badge"),
+        context.get("show_regions"),
+    )
+    variant = f"{heading}.{int(bool(pin_badge))}.{int(bool(show_regions))}"
+
+    def render_item(article):
+        with context.push(article=article):
+            return template.render(context)
+
+    links = ("regions",) if show_regions else ()
+    return mark_safe("".join(story_parts.kept_items(articles, variant, render_item, links)))

@@ -43,6 +43,8 @@ TOPIC_SLUG = "bench-pages"
 ROUND = 5  # timed requests per page before switching databases
 GENERIC_TAGS = ["招商引资", "科技创新", "重点项目", "政策解读", "产业集群", "投资促进"]
 LARGE = "大库"
+# The article again with none of its parts kept (STORY_PART_SECONDS=0, articles.reading.story_parts).
+NOTHING_KEPT = "文章不留部件"
 
 
 class Command(BaseCommand):
@@ -164,6 +166,7 @@ def pages():
     return {
         "首页": "/",
         "文章": article.get_absolute_url(),
+        NOTHING_KEPT: article.get_absolute_url(),
         "区域": Region.objects.get(pk=region_id).get_absolute_url(),
         "栏目": Channel.objects.get(pk=channel_id).get_absolute_url(),
         "标签": f"/tags/{tag.slug}/",
@@ -177,7 +180,8 @@ def measure(urls, runs, warmup):
     """{name: [ms, …]}: `runs` timed requests to each URL after `warmup` untimed ones.
 
     DEBUG is off and so is the page cache (PAGE_CACHE_SECONDS=0, articles.reading.cache): every
-    request runs the view. Data caches the pages rely on (the navigation) stay as configured.
+    request runs the view. Data caches the pages rely on (the navigation, a story's kept parts)
+    stay as configured, but for NOTHING_KEPT.
     """
     client = Client(HTTP_HOST="localhost")
     result = {}
@@ -185,9 +189,10 @@ def measure(urls, runs, warmup):
         for name, url in urls.items():
             timings = []
             for n in range(warmup + runs):
-                started = time.perf_counter()
-                response = client.get(url)
-                elapsed = (time.perf_counter() - started) * 1000
+                with override_settings(STORY_PART_SECONDS=0 if name == NOTHING_KEPT else settings.STORY_PART_SECONDS):
+                    started = time.perf_counter()
+                    response = client.get(url)
+                    elapsed = (time.perf_counter() - started) * 1000
                 if response.status_code != 200:
                     raise CommandError(f"{name} {url}: HTTP {response.status_code}")
                 if n >= warmup:
