@@ -402,6 +402,24 @@ def test_a_broken_cache_does_not_stop_an_edit(client, story, broken_cache, chief
 # ---------- compression ----------
 
 
+def test_a_hit_reads_only_the_body_it_sends(client, story, monkeypatch):
+    cached_twice(client, "/")
+    read = []
+    real_get_many = page_cache.cache.get_many
+
+    def get_many(keys, *args, **kwargs):
+        found = real_get_many(keys, *args, **kwargs)
+        read.extend(value for value in found.values() if isinstance(value, page_cache.CachedPage))
+        return found
+
+    monkeypatch.setattr(page_cache.cache, "get_many", get_many)
+    for accept, encoding in [("gzip, deflate, br", "br"), ("gzip", "gzip"), ("identity", "identity")]:
+        read.clear()
+        response = get(client, "/", accept_encoding=accept)
+        assert response["X-Cache"] == "HIT" and response.get("Content-Encoding", "identity") == encoding
+        assert [list(page.bodies) for page in read] == [[encoding]]
+
+
 def test_cached_pages_are_sent_in_the_encoding_the_client_takes(client, story):
     identity = cached_twice(client, "/").content
     assert "Content-Encoding" not in client.get("/")

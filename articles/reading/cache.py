@@ -10,7 +10,8 @@ topics, feeds, sitemaps, robots.txt). What it owns:
   dropped, and an odd value (`page=02`) is rendered uncached.
 - What is stored: a 200 that set no cookie, read no session, used no CSRF token, generated no
   CSP nonce and queued no message: a page the same for every reader. Its identity, gzip and
-  brotli bodies are made once and kept in one entry (newsportal.compression).
+  brotli bodies are made once and kept in an entry each (newsportal.compression): a hit reads
+  the one it sends.
 - Invalidation: a site-wide content *generation* is stored with every page, and a page is only
   served while it matches the current one (both are read in one round trip). `invalidate()`
   (called by articles.reading.signals on every change readers could see) replaces it at once and
@@ -80,6 +81,13 @@ def _get(key):
 def _set(key, value, timeout):
     try:
         cache.set(key, value, timeout)
+    except Exception as exc:
+        logger.warning("Page cache unavailable: %r", exc)
+
+
+def _set_many(entries, timeout):
+    try:
+        cache.set_many(entries, timeout)
     except Exception as exc:
         logger.warning("Page cache unavailable: %r", exc)
 
@@ -274,16 +282,17 @@ def _page_key(request, query):
     return f"{_PREFIX}:page:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
-def _lookup(key):
-    """(the current generation, the page stored under `key` or None) in one round trip;
-    (None, None) when the store cannot be reached."""
+def _lookup(request, key):
+    """(the current generation, the page stored under `key` in the encoding `request` wants, or
+    None) in one round trip; (None, None) when the store cannot be reached."""
+    entry = f"{key}:{CachedPage.wanted(request)}"
     try:
-        found = strict(cache).get_many([GENERATION_KEY, key])
+        found = strict(cache).get_many([GENERATION_KEY, entry])
     except Exception as exc:
         logger.warning("Page cache unavailable: %r", exc)
         return None, None
     current = found.get(GENERATION_KEY) or generation()
-    return current, found.get(key)
+    return current, found.get(entry)
 
 
 def _storable(request, response):
@@ -339,7 +348,7 @@ class PageCacheMiddleware:
             kept = None if query is None else _cache_query(request, query)
             if kept is not None:
                 key = _page_key(request, kept)
-                current, page = _lookup(key)
+                current, page = _lookup(request, key)
                 now = timezone.now()
                 if current is not None and _served(page, current, now):
                     return page.response(request, now, "HIT")
@@ -361,7 +370,7 @@ def cached_page(view=None, *, query=()):
             request.GET = kept  # the view sees exactly what the key holds
             key = _page_key(request, kept)
             looked_up = getattr(request, "page_cache_lookup", None)
-            current, page = looked_up[1:] if looked_up and looked_up[0] == key else _lookup(key)
+            current, page = looked_up[1:] if looked_up and looked_up[0] == key else _lookup(request, key)
             if current is None:
                 return _bypass(_rendered(view(request, *args, **kwargs)))
             now = timezone.now()
@@ -375,7 +384,7 @@ def cached_page(view=None, *, query=()):
             if lifetime < 1:
                 return _bypass(response)
             page = CachedPage.from_response(response, now, lifetime, current)
-            _set(key, page, lifetime)
+            _set_many(page.entries(key), lifetime)
             return page.response(request, now, "MISS")
 
         cached_view.page_cache_query = tuple(query)

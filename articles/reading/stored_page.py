@@ -2,12 +2,14 @@
 
 A page is compressed once when it is stored, in every encoding worth keeping
 (newsportal.compression), and answered from there in the encoding each reader accepts, with
-the validators (ETag, Last-Modified) and cache headers a browser or front cache needs.
+the validators (ETag, Last-Modified) and cache headers a browser or front cache needs. Each
+encoding is stored in an entry of its own (`entries()`), so that a hit reads only the body it
+sends: a brotli reader of the home page fetches 3 KB, not the 60 KB of all three bodies.
 """
 
 import datetime
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.http import HttpResponse
@@ -45,6 +47,22 @@ class CachedPage:
         headers = {name: response[name] for name in _KEPT_HEADERS if response.has_header(name)}
         etag = f'W/"{hashlib.sha256(body).hexdigest()[:32]}"'
         return cls(bodies, headers, etag, now, now + datetime.timedelta(seconds=lifetime), current_generation)
+
+    @staticmethod
+    def wanted(request):
+        """The entry a request is answered from: the encoding it prefers of those a page may have."""
+        return compression.negotiate(request.META.get("HTTP_ACCEPT_ENCODING"), _ENCODINGS) or "identity"
+
+    def entries(self, key):
+        """{key of an encoding: this page with that body alone}, for every encoding `wanted()` may
+        name; where the page has no body in an encoding (too short to compress), its identity body."""
+        identity = {"identity": self.bodies["identity"]}
+        return {
+            f"{key}:{encoding}": replace(
+                self, bodies={encoding: self.bodies[encoding]} if encoding in self.bodies else identity
+            )
+            for encoding in ("identity", *_ENCODINGS)
+        }
 
     def response(self, request, now, outcome):
         """This page for `request`: in an encoding it accepts, or 304 when it already has it."""
