@@ -52,53 +52,46 @@ def _stamp_key(pk):
 
 
 class Parts:
-    """A story page's kept parts (`{% story_part parts "head" %}` in the template)."""
+    """A story page's kept parts (`{% story_part parts "head" %}` in the template).
 
-    def __init__(self, article, version, seconds):
+    All of them are one entry under the story's id, holding the version they were rendered for:
+    the entry, the story's stamp and the shared stamp are read together, in one round trip.
+    """
+
+    def __init__(self, article, version, seconds, kept=None):
         self.article = article
         self.version = version
         self.seconds = seconds
-
-    def _key(self, name):
-        return f"{_PREFIX}:part:{name}:{self.version}"
+        self.kept = kept if kept and kept.get("version") == version else {"version": version}
 
     def get(self, name):
-        """The part as kept, or None: not kept yet, not to be kept, or the store unreachable."""
-        if not self.seconds:
-            return None
-        try:
-            return cache.get(self._key(name))
-        except Exception as exc:
-            logger.warning("Story parts cache unavailable: %r", exc)
-            return None
+        """The part as kept, or None: not kept yet, kept for an older version, or not to be kept."""
+        return self.kept.get(name) if self.seconds else None
 
     def keep(self, name, rendered):
         if not self.seconds:
             return
+        self.kept[name] = rendered
         try:
-            cache.set(self._key(name), rendered, self.seconds)
+            cache.set(_parts_key(self.article.pk), self.kept, self.seconds)
         except Exception as exc:
             logger.warning("Story parts cache unavailable: %r", exc)
 
 
+def _parts_key(pk):
+    return f"{_PREFIX}:parts:{pk}"
+
+
 def for_story(article):
-    """The `Parts` of a published story's page; its version is read in one round trip."""
+    """The `Parts` of a published story's page, read with its version in one round trip."""
     seconds = settings.STORY_PART_SECONDS
-    version = _version(article) if seconds > 0 else None
-    return unkept(article) if version is None else Parts(article, version, seconds)
-
-
-def unkept(article):
-    """`Parts` rendered every time and never kept: a preview, or the store unreachable."""
-    return Parts(article, None, 0)
-
-
-def _version(article):
-    keys = [SHARED_KEY, _stamp_key(article.pk)]
+    if seconds <= 0:
+        return unkept(article)
+    keys = [SHARED_KEY, _stamp_key(article.pk), _parts_key(article.pk)]
     store = strict(cache)
     try:
         found = store.get_many(keys)
-        for key in keys:
+        for key in keys[:2]:
             if key not in found:
                 token = secrets.token_hex(8)
                 timeout = None if key == SHARED_KEY else _STAMP_SECONDS
@@ -107,8 +100,14 @@ def _version(article):
                 found[key] = token
     except Exception as exc:
         logger.warning("Story parts cache unavailable: %r", exc)
-        return None
-    return f"{article.pk}.{article.updated_at.timestamp():.6f}.{found[keys[1]]}.{found[SHARED_KEY]}"
+        return unkept(article)
+    version = f"{article.updated_at.timestamp():.6f}.{found[keys[1]]}.{found[SHARED_KEY]}"
+    return Parts(article, version, seconds, found.get(keys[2]))
+
+
+def unkept(article):
+    """`Parts` rendered every time and never kept: a preview, or the store unreachable."""
+    return Parts(article, None, 0)
 
 
 def kept_items(articles, variant, render_item, links=()):
