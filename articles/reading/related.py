@@ -33,9 +33,14 @@ _TAG_LINKS = TaggedItem._meta.db_table
 
 
 def article_page(article):
-    """The context of an article page (the reader's, and the newsroom's preview of it)."""
+    """The context of an article page (the newsroom's preview; the reader's keeps `surroundings`)."""
+    return {"article": article, **surroundings(article)}
+
+
+def surroundings(article):
+    """{"previous", "next", "related"}: the stories shown around this one."""
     previous, next_ = neighbours(article) if article.pk else (None, None)
-    return {"article": article, "previous": previous, "next": next_, "related": related(article)}
+    return {"previous": previous, "next": next_, "related": related(article)}
 
 
 def neighbours(article):

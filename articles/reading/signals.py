@@ -94,10 +94,12 @@ def refresh_pages(**kwargs):
 
 @receiver([post_save, post_delete], sender=TaggedItem)
 def refresh_pages_for_tagging(sender, instance, created=False, **kwargs):
-    """A tag merge moves and deletes taggings one by one (tagging a story sends m2m_changed)."""
-    if created or instance.content_type_id != ContentType.objects.get_for_model(Article).pk:
+    """A tag merge moves and deletes taggings one by one, without m2m_changed (which tagging a
+    story sends: a new tagging leaves the page cache to it)."""
+    if instance.content_type_id != ContentType.objects.get_for_model(Article).pk:
         return
-    if Article.objects.filter(pk=instance.object_id, status=Status.PUBLISHED).exists():
+    story_parts.story_changed(instance.object_id)
+    if not created and Article.objects.filter(pk=instance.object_id, status=Status.PUBLISHED).exists():
         page_cache.invalidate()
 
 
@@ -142,13 +144,6 @@ def refresh_story_parts_for_links(sender, instance, action, reverse, pk_set, **k
 @receiver([post_save, post_delete], sender=ArticleAttachment)
 def refresh_story_parts_for_attachment(sender, instance, **kwargs):
     story_parts.story_changed(instance.article_id)
-
-
-@receiver([post_save, post_delete], sender=TaggedItem)
-def refresh_story_parts_for_tagging(sender, instance, **kwargs):
-    """A tag merge moves taggings one by one, without m2m_changed."""
-    if instance.content_type_id == ContentType.objects.get_for_model(Article).pk:
-        story_parts.story_changed(instance.object_id)
 
 
 @receiver([post_save, post_delete], sender=Region)

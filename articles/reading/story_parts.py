@@ -69,13 +69,9 @@ class Parts:
         return self.kept.get(name) if self.seconds else None
 
     def keep(self, name, rendered):
-        if not self.seconds:
-            return
-        self.kept[name] = rendered
-        try:
-            cache.set(_parts_key(self.article.pk), self.kept, self.seconds)
-        except Exception as exc:
-            logger.warning("Story parts cache unavailable: %r", exc)
+        if self.seconds:
+            self.kept[name] = rendered
+            _write(lambda: cache.set(_parts_key(self.article.pk), self.kept, self.seconds))
 
 
 def _parts_key(pk):
@@ -85,24 +81,14 @@ def _parts_key(pk):
 def for_story(article):
     """The `Parts` of a published story's page, read with its version in one round trip."""
     seconds = settings.STORY_PART_SECONDS
-    if seconds <= 0:
+    found = _read([SHARED_KEY, _stamp_key(article.pk), _parts_key(article.pk)]) if seconds > 0 else None
+    if found is None:
         return unkept(article)
-    keys = [SHARED_KEY, _stamp_key(article.pk), _parts_key(article.pk)]
-    store = strict(cache)
-    try:
-        found = store.get_many(keys)
-        for key in keys[:2]:
-            if key not in found:
-                token = secrets.token_hex(8)
-                timeout = None if key == SHARED_KEY else _STAMP_SECONDS
-                if not store.add(key, token, timeout):
-                    token = store.get(key) or token
-                found[key] = token
-    except Exception as exc:
-        logger.warning("Story parts cache unavailable: %r", exc)
+    fresh = {}
+    version = _version(article, found, fresh)
+    if not _store_stamps(fresh):
         return unkept(article)
-    version = f"{article.updated_at.timestamp():.6f}.{found[keys[1]]}.{found[SHARED_KEY]}"
-    return Parts(article, version, seconds, found.get(keys[2]))
+    return Parts(article, version, seconds, found.get(_parts_key(article.pk)))
 
 
 def unkept(article):
@@ -120,30 +106,26 @@ def kept_items(articles, variant, render_item, links=()):
     """
     articles = list(articles)
     seconds = settings.STORY_PART_SECONDS
-    found = _read_for_items(articles, variant) if articles and seconds > 0 else None
-    if found is None:
+    keys = [SHARED_KEY]
+    for article in articles:
+        keys += [_stamp_key(article.pk), _item_key(variant, article.pk)]
+    found = _read(keys) if articles and seconds > 0 else None
+    fresh = {}
+    versions = [_version(article, found, fresh) for article in articles] if found is not None else None
+    if versions is None or not _store_stamps(fresh):
         prefetch_related_objects(articles, *links)
         return [render_item(article) for article in articles]
-    shared, fresh = found.get(SHARED_KEY), {}
-    if shared is None:
-        shared = fresh[SHARED_KEY] = secrets.token_hex(8)
-    html, versions = [], []
-    for article in articles:
-        stamp = found.get(_stamp_key(article.pk))
-        if stamp is None:
-            stamp = fresh[_stamp_key(article.pk)] = secrets.token_hex(8)
-        version = f"{article.updated_at.timestamp():.6f}.{stamp}.{shared}"
+    html = []
+    for article, version in zip(articles, versions, strict=True):
         entry = found.get(_item_key(variant, article.pk))
-        versions.append(version)
         html.append(entry[1] if entry is not None and entry[0] == version else None)
-    missing = [article for article, item in zip(articles, html, strict=True) if item is None]
-    prefetch_related_objects(missing, *links)
+    prefetch_related_objects([article for article, item in zip(articles, html, strict=True) if item is None], *links)
     kept = {}
     for n, article in enumerate(articles):
         if html[n] is None:
             html[n] = render_item(article)
             kept[_item_key(variant, article.pk)] = (versions[n], html[n])
-    _keep_items(fresh, kept, seconds)
+    _write(lambda: cache.set_many(kept, seconds))
     return html
 
 
@@ -151,10 +133,8 @@ def _item_key(variant, pk):
     return f"{_PREFIX}:item:{variant}:{pk}"
 
 
-def _read_for_items(articles, variant):
-    keys = [SHARED_KEY]
-    for article in articles:
-        keys += [_stamp_key(article.pk), _item_key(variant, article.pk)]
+def _read(keys):
+    """The store's values of `keys`, or None when it cannot be reached."""
     try:
         return strict(cache).get_many(keys)
     except Exception as exc:
@@ -162,18 +142,41 @@ def _read_for_items(articles, variant):
         return None
 
 
-def _keep_items(fresh, kept, seconds):
-    """Store the stamps made up for this list (only where none is yet) and the items rendered."""
+def _write(store):
     try:
-        if SHARED_KEY in fresh and not cache.add(SHARED_KEY, fresh.pop(SHARED_KEY), None):
-            return  # another process made the shared stamp first: these items name another one
-        # A stamp another process stored meanwhile is overwritten: its parts become a miss, no more.
-        if fresh:
-            cache.set_many(fresh, _STAMP_SECONDS)
-        if kept:
-            cache.set_many(kept, seconds)
+        store()
     except Exception as exc:
         logger.warning("Story parts cache unavailable: %r", exc)
+
+
+def _version(article, found, fresh):
+    """The story's version from the stamps read (`found`); a stamp missing there is made up and
+    noted in `fresh`, for `_store_stamps`."""
+    stamps = []
+    for key in (_stamp_key(article.pk), SHARED_KEY):
+        stamp = found.get(key) or fresh.get(key)
+        if stamp is None:
+            stamp = fresh[key] = secrets.token_hex(8)
+        stamps.append(stamp)
+    return f"{article.updated_at.timestamp():.6f}.{stamps[0]}.{stamps[1]}"
+
+
+def _store_stamps(fresh):
+    """Store the stamps made up by `_version`. False when they cannot be used to keep anything:
+    the store failed, or another process made the shared stamp first (the versions name another).
+    A story's stamp stored meanwhile by another process is overwritten: its parts become a miss."""
+    if not fresh:
+        return True
+    try:
+        store = strict(cache)
+        if SHARED_KEY in fresh and not store.add(SHARED_KEY, fresh.pop(SHARED_KEY), None):
+            return False
+        if fresh:
+            store.set_many(fresh, _STAMP_SECONDS)
+    except Exception as exc:
+        logger.warning("Story parts cache unavailable: %r", exc)
+        return False
+    return True
 
 
 def load_links(article):
@@ -190,8 +193,7 @@ def around(article):
 
     def compute():
         load_links(article)
-        previous, next_ = related.neighbours(article)
-        return {"previous": previous, "next": next_, "related": related.related(article)}
+        return related.surroundings(article)
 
     return page_cache.remember(f"story-around:{article.pk}", compute, settings.STORY_PART_SECONDS)
 
