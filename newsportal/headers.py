@@ -15,6 +15,16 @@ from whitenoise.middleware import WhiteNoiseFileResponse
 # (an SVG, say), whatever the page policy in SECURE_CSP allows.
 STATIC_FILE_CSP = "default-src 'none'; frame-ancestors 'none'"
 
+# Browser features no page of the site uses: settings.PERMISSIONS_POLICY denies them. Not listed,
+# so left to their defaults: fullscreen, clipboard-write, web-share and publickey-credentials-* (a
+# security key as a second factor).
+UNUSED_BROWSER_FEATURES = (
+    "accelerometer", "autoplay", "browsing-topics", "camera", "clipboard-read", "display-capture",
+    "encrypted-media", "geolocation", "gyroscope", "hid", "idle-detection", "local-fonts",
+    "magnetometer", "microphone", "midi", "payment", "screen-wake-lock", "serial", "usb",
+    "xr-spatial-tracking",
+)  # fmt: skip
+
 
 def permissions_policy(features):
     """The Permissions-Policy header for {feature: [allowed origins]}: [] denies, ["self"] keeps it."""

@@ -1,19 +1,31 @@
-"""newsportal settings: one file, fed by the environment through newsportal.env.
+"""newsportal settings, fed by the environment through newsportal.env (which builds the compound ones).
 
-Development defaults are safe; a production configuration (DEBUG off) refuses to start
-without a real SECRET_KEY, ALLOWED_HOSTS, EMAIL_HOST and a public https SITE_URL, and then
-speaks HTTPS only (redirect, HSTS, Secure cookies) unless BEHIND_TLS_PROXY or INSECURE_HTTP says
-how TLS is arranged; `manage.py check --deploy` passes with no warning. The test suite runs on newsportal.test_settings, which
-builds on this file.
+Development defaults are safe; with DEBUG off the site refuses to start without a real SECRET_KEY,
+ALLOWED_HOSTS, EMAIL_HOST and a public https SITE_URL, then speaks HTTPS only unless BEHIND_TLS_PROXY
+or INSECURE_HTTP says how TLS is arranged; `check --deploy` passes. Tests: newsportal.test_settings.
 """
 
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from newsportal.env import database_config, env_bool, env_int, env_list, env_str, env_url
+from newsportal.env import (
+    caches_config,
+    check_site_url,
+    database_config,
+    env_bool,
+    env_dates,
+    env_int,
+    env_list,
+    env_str,
+    env_url,
+    env_url_list,
+    mailers_config,
+    secret_key,
+    tasks_config,
+)
+from newsportal.headers import UNUSED_BROWSER_FEATURES
 from newsportal.observability import init_sentry, logging_config
 from newsportal.storage import file_storages, media_origins
 
@@ -22,14 +34,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 # Development by default; production sets DEBUG=0 and must then supply SECRET_KEY and ALLOWED_HOSTS.
 DEBUG = env_bool("DEBUG", True)
 
-_DEV_SECRET_KEY = "dev-only-insecure-key-never-use-in-production"
-SECRET_KEY = env_str("SECRET_KEY")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (use a long random string).")
-    SECRET_KEY = _DEV_SECRET_KEY
-elif not DEBUG and len(SECRET_KEY) < 32:
-    raise ImproperlyConfigured("SECRET_KEY must be at least 32 characters long when DEBUG is off.")
+SECRET_KEY = secret_key(DEBUG)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 if not ALLOWED_HOSTS:
@@ -113,19 +118,9 @@ TEMPLATES = [
 DATABASES = {"default": database_config("DATABASE_URL", BASE_DIR / "db.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-_redis_url = env_url("REDIS_URL", {"redis", "rediss", "unix"})
-if _redis_url:
-    CACHES = {
-        "default": {
-            # Django's RedisCache with short timeouts, where Redis being down is a cache miss
-            # (a circuit breaker spares each request the timeout; see newsportal.cache).
-            "BACKEND": "newsportal.cache.ResilientRedisCache",
-            "LOCATION": _redis_url,
-            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "newsportal"),
-        }
-    }
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Redis with REDIS_URL (newsportal.cache.ResilientRedisCache: Redis down is a cache miss), else
+# local memory in each process.
+CACHES = caches_config()
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -171,14 +166,7 @@ STORAGES = {
 # E-mails, image renditions, search documents and view-count flushes go through django.tasks.
 # TASKS_BACKEND=immediate (development, tests) runs them in-process; =database queues them in the
 # database (django-tasks-db) for `manage.py worker` processes on any machine, retried with backoff.
-_TASK_BACKENDS = {
-    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
-    "database": "django_tasks_db.DatabaseBackend",
-}
-_task_backend = env_str("TASKS_BACKEND", "immediate").strip()
-if _task_backend not in {*_TASK_BACKENDS, *_TASK_BACKENDS.values()}:  # a class path: the older spelling
-    raise ImproperlyConfigured(f"TASKS_BACKEND must be immediate or database; got {_task_backend!r}.")
-TASKS = {"default": {"BACKEND": _TASK_BACKENDS.get(_task_backend, _task_backend)}}
+TASKS = tasks_config()
 # A failed task runs again after 30 s, 1 min, 2 min … (at most an hour apart) until it has run
 # TASKS_MAX_ATTEMPTS times; then it stays failed, for staff to retry (重试) in the admin.
 TASKS_MAX_ATTEMPTS = env_int("TASKS_MAX_ATTEMPTS", 10, minimum=1)
@@ -211,17 +199,8 @@ X_FRAME_OPTIONS = "DENY"
 # Sent by newsportal.headers.SecurityHeadersMiddleware. Uploaded media is served by the web server
 # in front, not by Django, so feed readers may still show article images.
 CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
-# Browser features no page of the site uses. Not listed, so left to their defaults: fullscreen,
-# clipboard-write, web-share and publickey-credentials-* (a security key as a second factor).
-PERMISSIONS_POLICY = {
-    feature: []
-    for feature in (
-        "accelerometer", "autoplay", "browsing-topics", "camera", "clipboard-read", "display-capture",
-        "encrypted-media", "geolocation", "gyroscope", "hid", "idle-detection", "local-fonts",
-        "magnetometer", "microphone", "midi", "payment", "screen-wake-lock", "serial", "usb",
-        "xr-spatial-tracking",
-    )
-}  # fmt: skip
+# Browser features no page of the site uses, denied (newsportal.headers.UNUSED_BROWSER_FEATURES).
+PERMISSIONS_POLICY = {feature: [] for feature in UNUSED_BROWSER_FEATURES}
 
 # Production speaks HTTPS only: redirect, HSTS, Secure __Host- cookies. Two explicit switches:
 # BEHIND_TLS_PROXY=1 when a proxy terminates TLS and forwards plain HTTP with X-Forwarded-Proto;
@@ -272,27 +251,7 @@ HEALTHZ_STORAGE_SECONDS = env_int("HEALTHZ_STORAGE_SECONDS", 30, minimum=0)
 
 # E-mail through Django 6.1's MAILERS: the console in development, SMTP from the environment
 # in production (EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS/SSL).
-if env_str("EMAIL_HOST"):
-    MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {
-                "host": env_str("EMAIL_HOST"),
-                "port": env_int("EMAIL_PORT", 25, minimum=1),
-                "username": env_str("EMAIL_HOST_USER") or None,
-                "password": env_str("EMAIL_HOST_PASSWORD") or None,
-                "use_tls": env_bool("EMAIL_USE_TLS", False),
-                "use_ssl": env_bool("EMAIL_USE_SSL", False),
-                "timeout": env_int("EMAIL_TIMEOUT", 10, minimum=1),
-            },
-        }
-    }
-    if MAILERS["default"]["OPTIONS"]["use_tls"] and MAILERS["default"]["OPTIONS"]["use_ssl"]:
-        raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on.")
-elif DEBUG:
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
-else:
-    raise ImproperlyConfigured("EMAIL_HOST must be set when DEBUG is off (receipts and notifications are e-mailed).")
+MAILERS = mailers_config(DEBUG)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "北京招商资讯网 <noreply@newsportal.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -311,24 +270,8 @@ SITE_POLICE_RECORD = env_str("SITE_POLICE_RECORD")
 SITE_URL = env_url("SITE_URL", {"http", "https"}, "http://127.0.0.1:8000" if DEBUG else "")
 
 
-def _check_site_url(url):
-    if not url:
-        raise ImproperlyConfigured("SITE_URL must be set when DEBUG is off, e.g. https://news.example.cn.")
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname or ""
-    except ValueError:
-        raise ImproperlyConfigured(f"SITE_URL is not a valid address: {url!r}.") from None
-    if parts.scheme != "https" and not INSECURE_HTTP:
-        raise ImproperlyConfigured(f"SITE_URL must be an https:// address when DEBUG is off; got {url!r}.")
-    if host in {"", "localhost", "127.0.0.1", "0.0.0.0", "::1"} or host.endswith(".localhost"):
-        raise ImproperlyConfigured(f"SITE_URL must name the site's public host when DEBUG is off; got {url!r}.")
-    if parts.query or parts.fragment:
-        raise ImproperlyConfigured(f"SITE_URL must be a plain address without ?query or #fragment; got {url!r}.")
-
-
 if not DEBUG:
-    _check_site_url(SITE_URL)
+    check_site_url(SITE_URL, INSECURE_HTTP)
 
 # Listing pages show this many stories per page.
 ARTICLES_PER_PAGE = env_int("ARTICLES_PER_PAGE", 20, minimum=1)
@@ -340,18 +283,14 @@ SEARCH_RESULTS_SECONDS = env_int("SEARCH_RESULTS_SECONDS", 300, minimum=0)
 # Anonymous readers' pages are kept this long in CACHES["default"] at most (less when a scheduled
 # story is due sooner); 0 turns the page cache off (benchmarks of rendering, template work).
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300, minimum=0)
-# A story page's own parts (head, main column) are kept this long under the story's version, and
-# the stories around it for the content generation (articles.reading.story_parts): what a page
-# cache miss, a reader with a session or a signed-in editor still renders. 0 renders them always.
+# A story's own parts (page head and main column, list items) are kept this long under its version
+# (articles.reading.story_parts), so a page cache miss renders little; 0 renders them always.
 STORY_PART_SECONDS = env_int("STORY_PART_SECONDS", 24 * 3600, minimum=0)
 # Browsers may reuse a page this long without asking again (Cache-Control max-age).
 PAGE_CACHE_BROWSER_SECONDS = env_int("PAGE_CACHE_BROWSER_SECONDS", 60, minimum=0)
 # A front cache (nginx, Varnish, a CDN) told of every change: each URL gets FRONT_CACHE_PURGE_METHOD
 # after commit, in the background. With none, the front cache keeps pages only as long as browsers.
-FRONT_CACHE_PURGE_URLS = env_list("FRONT_CACHE_PURGE_URLS")
-for _url in FRONT_CACHE_PURGE_URLS:
-    if urlsplit(_url).scheme not in {"http", "https"}:
-        raise ImproperlyConfigured(f"FRONT_CACHE_PURGE_URLS must list http(s) URLs; got {_url!r}.")
+FRONT_CACHE_PURGE_URLS = env_url_list("FRONT_CACHE_PURGE_URLS", {"http", "https"})
 FRONT_CACHE_PURGE_METHOD = _method = env_str("FRONT_CACHE_PURGE_METHOD", "PURGE").strip().upper()
 if not _method.isascii() or not _method.isalpha():
     raise ImproperlyConfigured(f"FRONT_CACHE_PURGE_METHOD must be a method such as PURGE or BAN; got {_method!r}.")
@@ -386,19 +325,10 @@ SUBMISSIONS_NOTIFY_EMAIL = env_list("SUBMISSIONS_NOTIFY_EMAIL", ["investment@new
 SUBMISSION_DEADLINE_WORKING_DAYS = env_int("SUBMISSION_DEADLINE_WORKING_DAYS", 5, minimum=1)
 
 
-def _env_dates(name):
-    from datetime import date
-
-    try:
-        return frozenset(date.fromisoformat(item) for item in env_list(name))
-    except ValueError as exc:
-        raise ImproperlyConfigured(f"{name} must list ISO dates such as 2026-10-01,2026-10-02: {exc}") from None
-
-
 # Public holidays (法定节假日) and weekend make-up working days (调休上班), as ISO dates: they
 # win over the mainland calendar that `chinese_calendar` ships (see submissions.deadlines).
-SUBMISSIONS_HOLIDAYS = _env_dates("SUBMISSIONS_HOLIDAYS")
-SUBMISSIONS_MAKEUP_WORKDAYS = _env_dates("SUBMISSIONS_MAKEUP_WORKDAYS")
+SUBMISSIONS_HOLIDAYS = env_dates("SUBMISSIONS_HOLIDAYS")
+SUBMISSIONS_MAKEUP_WORKDAYS = env_dates("SUBMISSIONS_MAKEUP_WORKDAYS")
 # Each attachment at most this many bytes; images at most this many pixels (decompression bombs).
 SUBMISSIONS_MAX_UPLOAD_BYTES = env_int("SUBMISSIONS_MAX_UPLOAD_BYTES", 10 * 1024 * 1024, minimum=1)
 SUBMISSIONS_MAX_IMAGE_PIXELS = env_int("SUBMISSIONS_MAX_IMAGE_PIXELS", 50_000_000, minimum=1)
