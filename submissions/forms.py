@@ -1,178 +1,30 @@
-"""The public forms: 投稿, 企业入驻, 联系我们 and 受理查询."""
+"""The public forms: 投稿, 企业入驻, 联系我们 and 受理查询.
+
+Their fields and widgets are in `submissions.fields`; the files a refused post keeps are
+handled by `submissions.kept_uploads`.
+"""
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
-from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 
 from articles.models import Industry, Region
 from newsportal.text import PlainTextFormMixin
 from submissions import attachments, tracking, validators
+from submissions.fields import (
+    MinLength,
+    MobileField,
+    MultipleFileField,
+    MultipleFileInput,
+    RegionChoiceField,
+    code_field,
+)
+from submissions.kept_uploads import KeptUploadsMixin
 from submissions.models import ContactMessage, Contribution, EntryRequest
 
 HONEYPOT_FIELD = "homepage"
-# A file kept from a refused post comes back as <field name>_kept=<token> (submissions.attachments.keep).
-KEPT_SUFFIX = "_kept"
-
-
-def _posted(mapping, key):
-    """Every value posted under `key`, from a QueryDict / MultiValueDict or a plain dict."""
-    if hasattr(mapping, "getlist"):
-        return [value for value in mapping.getlist(key) if value]
-    value = mapping.get(key)
-    return [v for v in value if v] if isinstance(value, list | tuple) else [value] if value else []
-
-
-class RegionChoiceIterator(ModelChoiceIterator):
-    """Regions as a tree (districts, then their parks indented), from one query."""
-
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        regions = list(self.queryset)
-        children = {}
-        for region in regions:
-            children.setdefault(region.parent_id, []).append(region)
-        known = {region.pk for region in regions}
-        roots = [r for r in regions if r.parent_id is None or r.parent_id not in known]
-
-        def walk(nodes, depth):
-            for node in nodes:
-                yield self.choice(node, depth)
-                yield from walk(children.get(node.pk, ()), depth + 1)
-
-        yield from walk(roots, 0)
-
-    def choice(self, obj, depth=0):
-        value, label = super().choice(obj)
-        return value, "\u3000" * depth + label
-
-
-class RegionChoiceField(forms.ModelChoiceField):
-    iterator = RegionChoiceIterator
-
-
-class MultipleFileInput(forms.FileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input; each is checked by FileField, the set by the form."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        if not data and initial:  # nothing chosen this time: the files kept from the last post
-            return list(initial)
-        if isinstance(data, list | tuple):
-            return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
-        return [super().clean(data, initial)] if data else []
-
-
-class SubmissionBoundField(forms.BoundField):
-    """A field of a public form, which knows the files kept for it from a refused post."""
-
-    @property
-    def kept(self):
-        """The KeptUploads this file field holds (empty for other fields)."""
-        return self.form.kept.get(self.name, [])
-
-    @property
-    def kept_name(self):
-        return self.html_name + KEPT_SUFFIX
-
-    @property
-    def files_lost(self):
-        return self.form.files_lost_for(self.name)
-
-    def build_widget_attrs(self, attrs, widget=None):
-        attrs = super().build_widget_attrs(attrs, widget)
-        if self.kept:
-            attrs.pop("required", None)  # a file is already there
-        return attrs
-
-
-class KeptUploadsMixin:
-    """Files that passed their checks survive a form refused for another reason.
-
-    For each field in `file_fields`, checked files are kept (`submissions.attachments.keep`)
-    when the form is refused, unless as abuse (`is_abuse`); `kept` (field name -> [KeptUpload]) is
-    drawn as hidden tokens beside the field, and a post that chooses no new file for it uses
-    them again (they are the field's initial value). A new choice replaces them. Once the
-    submission is saved, the view calls `discard_kept()`.
-    """
-
-    file_fields = ()
-    bound_field_class = SubmissionBoundField
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.kept = {}
-        self._kept_gone = set()
-        if self.is_bound:
-            self._read_kept()
-
-    def _kept_purpose(self, name):
-        return f"{self.form_name}.{name}"
-
-    def _read_kept(self):
-        """Take back the files kept for each file field from the last post, by their tokens."""
-        for name in self.file_fields:
-            field = self.fields[name]
-            limit = settings.SUBMISSIONS_MAX_ATTACHMENTS if isinstance(field, MultipleFileField) else 1
-            tokens = _posted(self.data, self.add_prefix(name) + KEPT_SUFFIX)[:limit]
-            kept = [attachments.read_kept(token, self._kept_purpose(name)) for token in tokens]
-            if None in kept:  # expired, used already, or not ours: the submitter must choose again
-                self._kept_gone.add(name)
-            elif kept:
-                self.kept[name] = kept
-                self.initial[name] = kept if isinstance(field, MultipleFileField) else kept[0]
-
-    def _chosen(self, name):
-        """Were new files chosen for `name` in this post?"""
-        return bool(_posted(self.files, self.add_prefix(name)))
-
-    def files_lost_for(self, name):
-        """Were files chosen for `name` that could not be kept (refused, or the post was)?"""
-        return self.is_bound and name in self.file_fields and self._chosen(name) and not self.kept.get(name)
-
-    @property
-    def files_lost(self):
-        return any(self.files_lost_for(name) for name in self.file_fields)
-
-    def full_clean(self):
-        super().full_clean()
-        if not self.is_bound:
-            return
-        for name in self._kept_gone - {n for n in self.file_fields if self._chosen(n)}:
-            self._errors.pop(name, None)  # say why the file is missing, not just that it is
-            self.add_error(name, ValidationError(attachments.KEPT_GONE, code="kept_gone"))
-        if self._errors and not getattr(self, "is_abuse", False):
-            self._keep_uploads()
-
-    def _keep_uploads(self):
-        for name in self.file_fields:
-            if name in self._errors:
-                self.kept.pop(name, None)  # a refused new choice, or kept files that are gone
-            elif self._chosen(name):
-                value = self.cleaned_data.get(name)
-                prepared = value if isinstance(value, list) else [value] if value else []
-                self.kept[name] = [attachments.keep(file, self._kept_purpose(name)) for file in prepared]
-
-    def discard_kept(self):
-        """Delete the files kept for this form (used, or replaced by a new choice): call once its
-        submission is saved."""
-        attachments.discard_kept(kept for files in self.kept.values() for kept in files)
-
-    def prepare_file(self, value, kinds):
-        """A PreparedFile from a new upload (checked now) or a kept one (checked before)."""
-        if isinstance(value, attachments.KeptUpload):
-            return value.load()
-        return attachments.prepare(value, kinds)
 
 
 class SubmissionForm(PlainTextFormMixin, KeptUploadsMixin, forms.ModelForm):
@@ -261,33 +113,6 @@ class SubmissionForm(PlainTextFormMixin, KeptUploadsMixin, forms.ModelForm):
         return self.save(commit=False)
 
 
-class MobileField(forms.CharField):
-    """A mainland mobile number as typed (+86, spaces, dashes), cleaned to its 11 digits."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("label", "手机号码")
-        kwargs.setdefault("max_length", 20)
-        kwargs.setdefault("help_text", "中国大陆手机号码，可带 +86。")
-        kwargs.setdefault("widget", forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}))
-        super().__init__(**kwargs)
-
-    def clean(self, value):
-        number = validators.normalize_mobile(super().clean(value))
-        validators.validate_mobile(number)
-        return number
-
-
-def _code_field(label, max_length, help_text):
-    """A code copied from a receipt: typed in capitals, never spell-checked or autofilled."""
-    return forms.CharField(
-        label=label,
-        max_length=max_length,
-        help_text=help_text,
-        widget=forms.TextInput(attrs={"autocapitalize": "characters", "spellcheck": "false", "autocomplete": "off"}),
-        error_messages={"required": f"请填写{label}。"},
-    )
-
-
 class ContributionForm(SubmissionForm):
     form_name = "contribution"
     file_fields = ("attachments",)
@@ -329,7 +154,7 @@ class ContributionForm(SubmissionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["body"].validators.append(_MinLength(20, "正文"))
+        self.fields["body"].validators.append(MinLength(20, "正文"))
         self.fields["agree_terms"].error_messages["required"] = "请阅读并同意投稿须知后再提交。"
 
     def clean_attachments(self):
@@ -409,7 +234,7 @@ class EntryRequestForm(SubmissionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["requirements"].validators.append(_MinLength(10, "需求说明"))
+        self.fields["requirements"].validators.append(MinLength(10, "需求说明"))
         self.fields["requirements"].help_text = "如用地、办公面积、政策咨询、人才落户等需求。"
 
     def clean_credit_code(self):
@@ -443,7 +268,7 @@ class ContactForm(SubmissionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["message"].validators.append(_MinLength(5, "留言"))
+        self.fields["message"].validators.append(MinLength(5, "留言"))
         self.contact_email = ""
 
     def clean_contact(self):
@@ -457,19 +282,5 @@ class ContactForm(SubmissionForm):
 
 
 class TrackForm(PlainTextFormMixin, forms.Form):
-    tracking_number = _code_field("受理编号", 40, "例如 TG-20261125-000123。")
-    query_code = _code_field("查询码", 20, "提交成功时页面上显示的 8 位查询码。")
-
-
-class _MinLength:
-    """A minimum length counted after trimming, with a Chinese message naming the field."""
-
-    def __init__(self, limit, label):
-        self.limit = limit
-        self.label = label
-
-    def __call__(self, value):
-        if len(value.strip()) < self.limit:
-            raise ValidationError(
-                f"{self.label}至少 {self.limit} 个字，您填写了 {len(value.strip())} 个。", code="min_length"
-            )
+    tracking_number = code_field("受理编号", 40, "例如 TG-20261125-000123。")
+    query_code = code_field("查询码", 20, "提交成功时页面上显示的 8 位查询码。")
