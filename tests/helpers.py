@@ -2,7 +2,8 @@
 and the database task queue.
 
 Test modules import their helpers from here, tests.factories (model factories) and tests.files
-(real files), never from one another; shared fixtures live in tests/conftest.py.
+(real files), never from one another; shared fixtures live in tests/conftest.py, but for those of
+one subject split over several modules (tests.page_cache_helpers, tests.view_count_helpers).
 """
 
 import datetime
