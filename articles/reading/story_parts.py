@@ -43,8 +43,8 @@ _PREFIX = "storyparts:v1"
 SHARED_KEY = f"{_PREFIX}:shared"
 # A story's stamp outlives its parts; an expired one is only a miss.
 _STAMP_SECONDS = 30 * 24 * 3600
-# What the parts read from the story's links (one query each, on a miss only).
-LINKS = ("regions", "tags", "attachments")
+# What the parts read beyond the story's row (one query each, on a miss only).
+LINKS = ("responsible_editor", "cover", "regions", "tags", "attachments")
 
 
 def _stamp_key(pk):
@@ -180,7 +180,7 @@ def _store_stamps(fresh):
 
 
 def load_links(article):
-    """Read the story's regions, tags and attachments once (a part, or `around()`, is being rendered)."""
+    """Read the story's editor, cover, regions, tags and attachments once: a part is being rendered."""
     prefetch_related_objects([article], *LINKS)
 
 
@@ -192,7 +192,7 @@ def around(article):
     """
 
     def compute():
-        load_links(article)
+        prefetch_related_objects([article], "regions", "tags")  # what related stories are found by
         return related.surroundings(article)
 
     return page_cache.remember(f"story-around:{article.pk}", compute, settings.STORY_PART_SECONDS)

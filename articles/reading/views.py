@@ -43,12 +43,10 @@ def home(request):
 
 
 def article_detail(request, pk):
-    # Regions, tags and attachments are read only where a kept part misses (story_parts).
+    # The editor, cover, regions, tags and attachments are read only where a kept part misses
+    # (story_parts.LINKS); the channel is in the breadcrumbs.
     article = get_object_or_404(
-        Article.objects.published()
-        .select_related("channel", "responsible_editor", "cover")
-        .defer("search_document", "search_head"),
-        pk=pk,
+        Article.objects.published().select_related("channel").defer("search_document", "search_head"), pk=pk
     )
     # Views are counted by the page's beacon (articles.reading.view_beacon), which works for
     # cached copies of the page too; here the count shown includes those still in the cache.
