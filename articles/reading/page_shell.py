@@ -3,7 +3,7 @@
 Every public page's header and footer, but for the date they show (rendered every time), draw on
 nothing but the menus and 站点信息 (`navigation.get()`), which menu item is the current page
 (aria-current), settings, and on the search page the query in the search box.
-`{% shell_part "header" %}…{% endshell_part %}` (articles.templatetags.page_shell) keeps each
+`{% shell_part "header" %}…{% endshell_part %}` (articles.templatetags.kept) keeps each
 part's HTML in this process under exactly those inputs: the menus' own content (not a version
 that could be missed) and the current menu address. A new menu or a renamed region is a new key;
 nothing is invalidated, and a part with a query in the search box is not kept.

@@ -5,7 +5,7 @@ misses at once as soon as anything public changes: one story published re-render
 site. Readers holding a session and signed-in editors are never served from it at all. Most of a
 story's page is the story itself, though: its head (meta tags, JSON-LD) and its main column (the
 body with its 目录, attachments, regions, tags, sharing). Those two parts are kept
-(`{% story_part %}`, articles.templatetags.story_parts) under the story's *version*, and what
+(`{% story_part %}`, articles.templatetags.kept) under the story's *version*, and what
 surrounds them, which follows the other stories (neighbours, related stories), under the content
 generation (`around()`, through `cache.remember`). The view count, the pager and the page shell
 are rendered every time. A story's item in a list (home, listings, topics: `{% story_items %}`,

@@ -1,8 +1,12 @@
-"""A story's parts kept under its version (articles.reading.story_parts).
+"""Parts of a page kept between renders.
 
-`{% story_part parts "name" %}…{% endstory_part %}`: a part of the story's own page.
+`{% shell_part "name" %}…{% endshell_part %}`: a part of the page shell (header, footer), kept per
+process for what it shows (articles.reading.page_shell).
 
-Django's `{% cache %}` tag, but for a store that may fail: a part that cannot be read or kept
+`{% story_part parts "name" %}…{% endstory_part %}`: a part of a story's own page, kept under the
+story's version (articles.reading.story_parts).
+
+`story_part` is Django's `{% cache %}` tag, but for a store that may fail: a part that cannot be read or kept
 is rendered (the store being down costs the kept parts, never the page), and parts that are not
 to be kept (a preview; STORY_PART_SECONDS=0) never touch the store. A part being rendered reads
 the story's links first (`story_parts.load_links`), once for all the parts of the page.
@@ -11,19 +15,25 @@ the story's links first (`story_parts.load_links`), once for all the parts of th
 from django import template
 from django.utils.safestring import mark_safe
 
-from articles.reading import story_parts
+from articles.reading import page_shell, story_parts
 
 register = template.Library()
 
 
+def _block(parser, token, arguments):
+    """(the block's nodelist, its arguments compiled) for `{% name arg … %}…{% endname %}`."""
+    bits = token.split_contents()
+    if len(bits) != 1 + len(arguments):
+        raise template.TemplateSyntaxError(f"'{bits[0]}' takes {' and '.join(arguments)}")
+    nodelist = parser.parse((f"end{bits[0]}",))
+    parser.delete_first_token()
+    return nodelist, [parser.compile_filter(bit) for bit in bits[1:]]
+
+
 @register.tag("story_part")
 def do_story_part(parser, token):
-    bits = token.split_contents()
-    if len(bits) != 3:
-        raise template.TemplateSyntaxError(f"'{bits[0]}' takes the page's parts and a part's name")
-    nodelist = parser.parse(("endstory_part",))
-    parser.delete_first_token()
-    return StoryPartNode(nodelist, parser.compile_filter(bits[1]), parser.compile_filter(bits[2]))
+    nodelist, (parts, name) = _block(parser, token, ["the page's parts", "a part's name"])
+    return StoryPartNode(nodelist, parts, name)
 
 
 class StoryPartNode(template.Node):
@@ -68,3 +78,20 @@ def story_items(context, articles):
 
     links = ("regions",) if show_regions else ()
     return mark_safe("".join(story_parts.kept_items(articles, variant, render_item, links)))
+
+
+@register.tag("shell_part")
+def do_shell_part(parser, token):
+    """`{% shell_part "header" %}…{% endshell_part %}`: a part of the page shell, kept per process
+    for what it shows (articles.reading.page_shell says what a part may draw on)."""
+    nodelist, (name,) = _block(parser, token, ["the part's name"])
+    return ShellPartNode(nodelist, name)
+
+
+class ShellPartNode(template.Node):
+    def __init__(self, nodelist, name):
+        self.nodelist = nodelist
+        self.name = name
+
+    def render(self, context):
+        return page_shell.render(self.name.resolve(context), context, lambda: self.nodelist.render(context))
