@@ -119,6 +119,19 @@ def test_a_cached_page_is_served_without_a_single_query(client, story, url, djan
     assert "public" in second["Cache-Control"] and "s-maxage=" in second["Cache-Control"]
 
 
+def test_a_hit_resolves_its_address_once(client, story, monkeypatch):
+    resolved = []
+    real_resolve = page_cache.resolve
+    monkeypatch.setattr(
+        page_cache, "resolve", lambda path, urlconf: resolved.append(path) or real_resolve(path, urlconf)
+    )
+    page_cache._page_cache_query.cache_clear()
+    url = story.get_absolute_url()
+    for outcome in ("MISS", "HIT", "HIT"):
+        assert client.get(url)["X-Cache"] == outcome
+    assert resolved == [url]
+
+
 def test_tracking_parameters_are_dropped_and_page_numbers_kept(client, settings):
     settings.ARTICLES_PER_PAGE = 1
     region = RegionFactory(slug="haidian")
