@@ -33,6 +33,7 @@ from django.core.signals import request_finished
 from django.utils.functional import empty
 
 REQUEST_ID_HEADER = "X-Request-ID"
+_REQUEST_ID_META = "HTTP_X_REQUEST_ID"
 # What an incoming id may look like: UUIDs, nginx's $request_id (32 hex digits), trace ids. Anything
 # else (too long, spaces, control characters that could forge log lines) is replaced, not cleaned.
 _REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
@@ -170,7 +171,8 @@ class RequestLogMiddleware:
         request_finished.connect(_forget_request_id, dispatch_uid="newsportal.observability.request_id")
 
     def __call__(self, request):
-        request_id = request_id_from(request.headers.get(REQUEST_ID_HEADER))
+        # META, not request.headers: that mapping of every header would be built for one lookup.
+        request_id = request_id_from(request.META.get(_REQUEST_ID_META))
         request.request_id = request_id
         _request_id.set(request_id)
         if sentry_sdk.is_initialized():
@@ -188,6 +190,9 @@ def _forget_request_id(**kwargs):
 
 
 def log_request(request, response, duration_ms):
+    level = logging.WARNING if response.status_code >= 500 else logging.INFO
+    if not request_logger.isEnabledFor(level):
+        return  # LOG_LEVEL=WARNING: nothing to compose for a line no handler writes
     path = request.path[:_MAX_LOGGED_PATH]
     fields = {
         "method": request.method,
@@ -198,7 +203,7 @@ def log_request(request, response, duration_ms):
         "cache": response.get("X-Cache"),
     }
     request_logger.log(
-        logging.WARNING if response.status_code >= 500 else logging.INFO,
+        level,
         "%s %s %s %.1fms user=%s cache=%s",
         request.method,
         _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", path),  # a %0A in the URL forges no line

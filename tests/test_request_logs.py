@@ -180,3 +180,20 @@ def test_production_logs_json_and_development_readable_text():
 def test_a_bad_log_setting_stops_start_up_naming_it(options):
     with pytest.raises(ImproperlyConfigured, match="LOG_LEVEL|LOG_FORMAT"):
         logging_config(**options)
+
+
+def test_no_line_is_composed_below_the_log_level(client, log_lines, monkeypatch):
+    """LOG_LEVEL=WARNING: a 200 writes no line, and nothing is spent composing one."""
+    from newsportal import observability
+
+    def no_lookup(request):
+        raise AssertionError("a line nobody writes looked the user up")
+
+    monkeypatch.setattr(observability, "_user_of", no_lookup)
+    level = observability.request_logger.level
+    observability.request_logger.setLevel(logging.WARNING)  # setLevel: the logger caches its levels
+    try:
+        assert client.get("/").status_code == 200
+    finally:
+        observability.request_logger.setLevel(level)
+    assert request_lines(log_lines) == []

@@ -66,9 +66,14 @@ class CachedPage:
 
     def response(self, request, now, outcome):
         """This page for `request`: in an encoding it accepts, or 304 when it already has it."""
-        stored = [encoding for encoding in _ENCODINGS if encoding in self.bodies]
-        encoding = compression.negotiate(request.META.get("HTTP_ACCEPT_ENCODING"), stored)
-        response = HttpResponse(self.bodies[encoding or "identity"], status=self.status)
+        if len(self.bodies) == 1:  # an entry (`entries()`): its one body is the one `wanted()` chose
+            [(encoding, body)] = self.bodies.items()
+            encoding = None if encoding == "identity" else encoding
+        else:
+            stored = [encoding for encoding in _ENCODINGS if encoding in self.bodies]
+            encoding = compression.negotiate(request.META.get("HTTP_ACCEPT_ENCODING"), stored)
+            body = self.bodies[encoding or "identity"]
+        response = HttpResponse(body, status=self.status)
         for name, value in self.headers.items():
             response[name] = value
         if encoding:
