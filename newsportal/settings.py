@@ -91,8 +91,8 @@ MIDDLEWARE = [
     # Last, so its process_exception sees a view's exception first: the database unreachable is a 503.
     "newsportal.middleware.DatabaseUnavailableMiddleware",
 ]
-# Seconds between two looks for due scheduled changes in each process; 0 turns the look off
-# (when `manage.py publish_scheduled_changes` runs from a scheduler instead).
+# Seconds between two looks for due scheduled changes in each process; 0 turns the look off (when
+# `manage.py publish_scheduled_changes` runs from a scheduler instead).
 NEWSROOM_SCHEDULED_CHANGES_INTERVAL = env_int("NEWSROOM_SCHEDULED_CHANGES_INTERVAL", 60, minimum=0)
 
 ROOT_URLCONF = "newsportal.urls"
@@ -268,8 +268,6 @@ SITE_POLICE_RECORD = env_str("SITE_POLICE_RECORD")
 # The public address every absolute link is built on (e-mails: receipts, replies, staff notices).
 # Production must name it, over https unless INSECURE_HTTP, and never a development address.
 SITE_URL = env_url("SITE_URL", {"http", "https"}, "http://127.0.0.1:8000" if DEBUG else "")
-
-
 if not DEBUG:
     check_site_url(SITE_URL, INSECURE_HTTP)
 
@@ -283,11 +281,12 @@ SEARCH_RESULTS_SECONDS = env_int("SEARCH_RESULTS_SECONDS", 300, minimum=0)
 # Anonymous readers' pages are kept this long in CACHES["default"] at most (less when a scheduled
 # story is due sooner); 0 turns the page cache off (benchmarks of rendering, template work).
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300, minimum=0)
-# A story's own parts (page head and main column, list items) are kept this long under its version
-# (articles.reading.story_parts), so a page cache miss renders little; 0 renders them always.
+# A story's own parts are kept this long under its version (articles.reading.story_parts); 0: never.
 STORY_PART_SECONDS = env_int("STORY_PART_SECONDS", 24 * 3600, minimum=0)
-# Browsers may reuse a page this long without asking again (Cache-Control max-age).
+# Browsers may reuse a page this long without asking again (Cache-Control max-age); each process
+# serves the pages it served lately this long without asking the store (articles.reading.local_pages).
 PAGE_CACHE_BROWSER_SECONDS = env_int("PAGE_CACHE_BROWSER_SECONDS", 60, minimum=0)
+PAGE_CACHE_LOCAL_SECONDS = env_int("PAGE_CACHE_LOCAL_SECONDS", 1, minimum=0)
 # A front cache (nginx, Varnish, a CDN) told of every change: each URL gets FRONT_CACHE_PURGE_METHOD
 # after commit, in the background. With none, the front cache keeps pages only as long as browsers.
 FRONT_CACHE_PURGE_URLS = env_url_list("FRONT_CACHE_PURGE_URLS", {"http", "https"})

@@ -68,3 +68,7 @@ if _worker.startswith("gw") and CACHES["default"]["BACKEND"].endswith("RedisCach
     _base, _, _db = CACHES["default"]["LOCATION"].rpartition("/")  # noqa: F405
     _index = (int(_db) if _db.isdigit() else 0) - int(_worker[2:]) - 1
     CACHES["default"]["LOCATION"] = f"{_base}/{_index % 16}"  # noqa: F405
+
+# The page cache's store is emptied between tests (tests/conftest.py), a process's own copies of
+# pages are not: they are off, but in the tests of them (tests/test_local_pages.py).
+PAGE_CACHE_LOCAL_SECONDS = 0

@@ -15,6 +15,7 @@ import brotli
 import pytest
 
 from articles.reading import cache as page_cache
+from articles.reading.front_cache import PURGE_THREAD_NAME
 from tests.factories import ArticleFactory
 from tests.page_cache_helpers import cached_twice, story_fixture  # noqa: F401 (the `story` fixture)
 
@@ -150,7 +151,7 @@ def front_cache(settings):
 
 def wait_for_purges():
     for thread in threading.enumerate():
-        if thread.name == page_cache.PURGE_THREAD_NAME:
+        if thread.name == PURGE_THREAD_NAME:
             thread.join(timeout=10)
 
 

@@ -13,7 +13,8 @@ topics, feeds, sitemaps, robots.txt). What it owns:
   brotli bodies are made once and kept in an entry each (newsportal.compression): a hit reads
   the one it sends.
 - Invalidation: a site-wide content *generation* is stored with every page, and a page is only
-  served while it matches the current one (both are read in one round trip). `invalidate()`
+  served while it matches the current one (both are read in one round trip; for a second, from
+  this process's own copies: articles.reading.local_pages). `invalidate()`
   (called by articles.reading.signals on every change readers could see) replaces it at once and
   again after commit, so a page rendered from the old rows is never served again; the front cache in
   front of the site (FRONT_CACHE_PURGE_URLS) is then purged in the background.
@@ -33,8 +34,6 @@ import hashlib
 import logging
 import re
 import secrets
-import threading
-import urllib.request
 from functools import lru_cache, wraps
 from urllib.parse import urlencode
 
@@ -52,6 +51,8 @@ from django.utils.cache import patch_cache_control
 
 from articles.models import Article, ArticleDraft
 from articles.newsroom import drafts
+from articles.reading import local_pages
+from articles.reading.front_cache import purge_front_cache
 from articles.reading.stored_page import CachedPage
 from newsportal.cache import strict
 
@@ -62,7 +63,6 @@ GENERATION_KEY = f"{_PREFIX}:generation"
 # Values a declared query parameter may take and still be cached: a page number as the
 # paginators write it (or "last"); anything else is rendered, not stored.
 _PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}|last")
-PURGE_THREAD_NAME = "front-cache-purge"
 
 
 def _enabled():
@@ -114,6 +114,7 @@ def generation():
 
 
 def _bump():
+    local_pages.forget()
     try:
         cache.set(GENERATION_KEY, secrets.token_hex(8), None)
     except Exception:
@@ -149,34 +150,6 @@ def invalidate():
     if any(isinstance(callback, _AfterCommit) and not callback.done for _, callback, _ in pending):
         return
     transaction.on_commit(_AfterCommit(), robust=True)
-
-
-def purge_front_cache():
-    """Send FRONT_CACHE_PURGE_METHOD (PURGE, BAN …) to each FRONT_CACHE_PURGE_URLS, in the background.
-
-    Not a django.tasks task: the default backend runs tasks inside the request, and a slow or
-    absent front cache must never hold up an editor's save. A thread for each purge, gone when it
-    is sent, rather than a pool kept alive: the PDF checks fork the process, and a fork is only
-    safe while no other thread runs. Best effort: a failure is logged, and the front cache's
-    s-maxage bounds what it can serve stale. Returns the thread (tests wait for it), or None.
-    """
-    urls = tuple(settings.FRONT_CACHE_PURGE_URLS)
-    if not urls:
-        return None
-    args = (urls, settings.FRONT_CACHE_PURGE_METHOD, settings.FRONT_CACHE_PURGE_TIMEOUT)
-    thread = threading.Thread(target=_send_purges, args=args, name=PURGE_THREAD_NAME, daemon=True)
-    thread.start()
-    return thread
-
-
-def _send_purges(urls, method, timeout):
-    for url in urls:
-        try:
-            request = urllib.request.Request(url, method=method, headers={"X-Purge-Reason": "content-changed"})
-            with urllib.request.urlopen(request, timeout=timeout):  # http(s) only: settings check the URLs
-                pass
-        except Exception as exc:
-            logger.warning("Front cache purge %s %s failed: %s", method, url, exc)
 
 
 # ---------- how long a page may be kept ----------
@@ -288,13 +261,18 @@ def _lookup(request, key):
     """(the current generation, the page stored under `key` in the encoding `request` wants, or
     None) in one round trip; (None, None) when the store cannot be reached."""
     entry = f"{key}:{CachedPage.wanted(request)}"
+    current, page = local_pages.get(entry)
+    if page is not None and page.generation == current:
+        return current, page
     try:
         found = strict(cache).get_many([GENERATION_KEY, entry])
     except Exception as exc:
         logger.warning("Page cache unavailable: %r", exc)
         return None, None
     current = found.get(GENERATION_KEY) or generation()
-    return current, found.get(entry)
+    page = found.get(entry)
+    local_pages.read(current, entry, page if isinstance(page, CachedPage) and page.generation == current else None)
+    return current, page
 
 
 def _storable(request, response):
